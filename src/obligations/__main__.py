@@ -1,0 +1,5 @@
+"""``python -m obligations`` runs the command line."""
+
+from obligations.cli import main
+
+main()

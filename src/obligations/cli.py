@@ -1,0 +1,183 @@
+"""The command line: parse options, call the library, render, choose the exit code.
+
+Exit codes: 0 fine, 1 findings (lint warnings, a file fmt would change), 2 usage error,
+3 invalid spec or unreadable input. Heavy modules are imported inside commands so that
+``obligations --help`` and the common commands start fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from obligations import __version__
+
+if TYPE_CHECKING:
+    from obligations.compiler import Compiled
+    from obligations.model import Spec
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INVALID = 0, 1, 2, 3
+
+
+class Context:
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+
+def _lang_default() -> str:
+    from obligations.diagnostics import default_lang
+
+    return default_lang()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="obligations")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+              help="Language of messages (default: from the locale; Chinese when unsure).")
+@click.pass_context
+def main(ctx: click.Context, lang: str | None) -> None:
+    """obligations: 政務公開 duties as a checkable rules language.
+
+    \b
+    Write duties in a spec file (.obl), then:
+      obligations list SPEC      what the spec says
+      obligations lint SPEC      what looks wrong or cannot be scheduled
+      obligations fmt SPEC       canonical layout, keywords in zh or en
+    """
+    ctx.obj = Context(lang or _lang_default())
+
+
+def _spec_paths(specs: Sequence[str]) -> list[str]:
+    """The SPEC arguments, or ./specs/ when present, else the bundled source-document spec."""
+    if specs:
+        return list(specs)
+    from obligations.compiler import bundled_spec_dir
+
+    local = Path("specs")
+    chosen = str(local) if local.is_dir() else str(bundled_spec_dir())
+    click.echo(f"# spec: {chosen}", err=True)
+    return [chosen]
+
+
+def _compile(ctx: Context, specs: Sequence[str]) -> list[Compiled]:
+    """Compile; print every diagnostic; exit 3 if any spec has errors."""
+    from obligations.compiler import compile_paths
+    from obligations.diagnostics import render_all
+
+    results = compile_paths(_spec_paths(specs))
+    if not results:
+        raise click.UsageError("no spec files found (*.obl)")
+    failed = False
+    for r in results:
+        if r.errors:
+            failed = True
+            click.echo(render_all(r.errors, r.sources, ctx.lang), err=True)
+    if failed:
+        count = sum(len(r.errors) for r in results)
+        click.echo(f"{count} error(s)" if ctx.lang == "en" else f"共 {count} 個錯誤", err=True)
+        sys.exit(EXIT_INVALID)
+    return results
+
+
+def _specs(results: Sequence[Compiled]) -> list[Spec]:
+    return [r.spec for r in results if r.spec is not None]
+
+
+# ---- list ---------------------------------------------------------------------------------------
+
+
+@main.command("list")
+@click.argument("specs", nargs=-1, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.pass_obj
+def list_cmd(obj: Context, specs: tuple[str, ...], fmt: str) -> None:
+    """List the obligations of SPEC files or directories."""
+    from obligations import report
+
+    results = _compile(obj, specs)
+    obligations = [ob for spec in _specs(results) for ob in spec.obligations]
+    click.echo(report.render_obligations(obligations, fmt, obj.lang), nl=False)
+
+
+# ---- lint ---------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("specs", nargs=-1, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_obj
+def lint(obj: Context, specs: tuple[str, ...], fmt: str) -> None:
+    """Report what looks wrong: unknown verbs, undeclared agencies, duplicates, vague timing."""
+    import json
+
+    from obligations.diagnostics import render_all, to_json
+    from obligations.lint import lint as run_lint
+
+    results = _compile(obj, specs)
+    found = 0
+    payload: list[dict[str, Any]] = []
+    for r in results:
+        assert r.spec is not None
+        warnings = sorted(run_lint(r.spec), key=_position)
+        found += len(warnings)
+        if fmt == "json":
+            payload.extend(to_json(w, obj.lang) for w in warnings)
+        elif warnings:
+            click.echo(render_all(warnings, r.sources, obj.lang))
+    if fmt == "json":
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    elif found:
+        click.echo(f"{found} warning(s)" if obj.lang == "en" else f"共 {found} 個警告", err=True)
+    sys.exit(EXIT_FINDINGS if found else EXIT_OK)
+
+
+def _position(d: Any) -> tuple[str, int, int, str]:
+    span = d.span
+    return (span.file, span.line, span.column, d.code) if span else ("", 0, 0, d.code)
+
+
+# ---- fmt ----------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("specs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--check", is_flag=True, help="Exit 1 if any file is not formatted; change nothing.")
+@click.option("--write", "-w", is_flag=True, help="Rewrite the files in place (default: print to stdout).")
+@click.option("--script", type=click.Choice(["hant", "hans"]), default=None,
+              help="Convert names and keywords to Traditional (hant) or Simplified (hans) Chinese.")
+@click.option("--keywords", type=click.Choice(["zh", "en"]), default=None,
+              help="Write keywords in Chinese or English (default: as the file has them).")
+@click.pass_obj
+def fmt(obj: Context, specs: tuple[str, ...], check: bool, write: bool, script: str | None,
+        keywords: str | None) -> None:
+    """Print SPEC files in canonical form (same meaning, comments kept)."""
+    from obligations.diagnostics import render_all
+    from obligations.fmt import FormatError, format_source
+
+    changed = 0
+    for path in specs:
+        original = Path(path).read_bytes().decode("utf-8-sig", errors="replace")
+        try:
+            formatted = format_source(original, path, keywords=keywords, script=script)
+        except FormatError as err:
+            click.echo(render_all(err.diagnostics, {path: original}, obj.lang), err=True)
+            sys.exit(EXIT_INVALID)
+        if not check and not write:
+            click.echo(formatted, nl=False)
+        if formatted == original:
+            continue
+        changed += 1
+        if check:
+            click.echo(f"would reformat {path}" if obj.lang == "en" else f"需要格式化：{path}", err=True)
+        elif write:
+            Path(path).write_text(formatted, encoding="utf-8")
+            click.echo(f"reformatted {path}" if obj.lang == "en" else f"已格式化：{path}", err=True)
+    sys.exit(EXIT_FINDINGS if check and changed else EXIT_OK)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

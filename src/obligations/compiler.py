@@ -1,0 +1,177 @@
+"""The one function that chains the stages: source → syntax (parse_tree) → model (check).
+
+A spec is an entry file and the files it includes. ``compile_paths`` accepts files and
+directories; in a directory every ``*.obl`` file is an entry except those another file
+in the same set includes (a shared agency registry is included, not compiled alone).
+Errors never raise from here: they come back as diagnostics with the sources needed to
+render them. ``load`` is the raising convenience for library users.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import attrs
+
+from obligations import parse_tree
+from obligations.diagnostics import Diagnostic, Span
+from obligations.errors import SpecError
+from obligations.model import Spec, check
+from obligations.syntax import Include, SpecFile
+
+SPEC_SUFFIX = ".obl"
+
+
+@attrs.frozen
+class Compiled:
+    """The result of compiling one entry file: its model (None if it had errors)."""
+
+    entry: str
+    spec: Spec | None
+    diagnostics: tuple[Diagnostic, ...]
+    sources: dict[str, str]
+    syntax: tuple[SpecFile, ...]
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.is_error)
+
+
+def bundled_spec_dir() -> Path:
+    """The bundled source-document spec (《海門市近期政務公開工作要點》), in the wheel or the repo."""
+    from importlib import resources
+
+    shipped = resources.files("obligations") / "specs" / "haimen-2017"
+    if shipped.is_dir():
+        return Path(str(shipped))
+    return Path(__file__).resolve().parents[2] / "specs" / "haimen-2017"
+
+
+def read_source(path: Path) -> str:
+    """Read a spec as UTF-8 (a BOM, as Windows editors write it, is accepted)."""
+    return path.read_bytes().decode("utf-8-sig")
+
+
+def _display(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+@attrs.define
+class _Loader:
+    sources: dict[str, str] = attrs.field(factory=dict)
+    diagnostics: list[Diagnostic] = attrs.field(factory=list)
+    files: list[SpecFile] = attrs.field(factory=list)
+    loaded: set[Path] = attrs.field(factory=set)
+
+    def load(self, path: Path, stack: tuple[Path, ...], via: Span | None) -> None:
+        resolved = path.resolve()
+        if resolved in stack:
+            chain = " → ".join(_display(p) for p in (*stack[stack.index(resolved):], resolved))
+            self.diagnostics.append(Diagnostic("E302", via, {"cycle": chain}))
+            return
+        if resolved in self.loaded:
+            return  # included twice through different files: once is enough
+        self.loaded.add(resolved)
+        name = _display(path)
+        text = self._read(path, name, via)
+        if text is None:
+            return
+        self.sources[name] = text
+        spec_file, diags = parse_tree.parse(text, name)
+        self.diagnostics.extend(diags)
+        # Includes come first so that their declarations precede the includer's use of them.
+        for stmt in spec_file.statements:
+            if isinstance(stmt, Include):
+                self.load(path.parent / stmt.path.text, (*stack, resolved), stmt.span)
+        self.files.append(spec_file)
+
+    def _read(self, path: Path, name: str, via: Span | None) -> str | None:
+        try:
+            return read_source(path)
+        except UnicodeDecodeError:
+            self.diagnostics.append(Diagnostic("E304", via, {"path": name}))
+        except OSError as err:
+            code = "E301" if via else "E303"
+            self.diagnostics.append(Diagnostic(code, via, {"path": name, "reason": err.strerror or str(err)}))
+        return None
+
+
+def compile_file(path: str | Path) -> Compiled:
+    loader = _Loader()
+    loader.load(Path(path), (), None)
+    return _finish(_display(Path(path)), loader)
+
+
+def compile_text(text: str, file: str = "<string>") -> Compiled:
+    """Compile a spec held in memory. Includes are resolved against the current directory."""
+    loader = _Loader()
+    loader.sources[file] = text
+    spec_file, diags = parse_tree.parse(text, file)
+    loader.diagnostics.extend(diags)
+    for stmt in spec_file.statements:
+        if isinstance(stmt, Include):
+            loader.load(Path(stmt.path.text), (), stmt.span)
+    loader.files.append(spec_file)
+    return _finish(file, loader)
+
+
+def _finish(entry: str, loader: _Loader) -> Compiled:
+    spec, diags = check(loader.files)
+    all_diags = (*loader.diagnostics, *diags)
+    has_errors = any(d.is_error for d in all_diags)
+    return Compiled(entry, None if has_errors else spec, all_diags, loader.sources, tuple(loader.files))
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given; directories become their ``*.obl`` files that no other file includes."""
+    out: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.is_dir():
+            out.append(path)
+            continue
+        found = sorted(path.rglob(f"*{SPEC_SUFFIX}"))
+        included = _included_by_any(found)
+        out.extend(p for p in found if p.resolve() not in included)
+    return out
+
+
+def _included_by_any(files: Sequence[Path]) -> set[Path]:
+    included: set[Path] = set()
+    for f in files:
+        try:
+            text = read_source(f)
+        except (OSError, UnicodeDecodeError):
+            continue  # reported when the file itself is compiled
+        spec_file, _ = parse_tree.parse(text, str(f))
+        for stmt in spec_file.statements:
+            if isinstance(stmt, Include):
+                included.add((f.parent / stmt.path.text).resolve())
+    return included
+
+
+def compile_paths(paths: Iterable[str | Path]) -> list[Compiled]:
+    return [compile_file(p) for p in expand_paths(paths)]
+
+
+def load(*paths: str | Path) -> list[Spec]:
+    """Compile spec files or directories; raise ``SpecError`` with every diagnostic if any fails."""
+    results = compile_paths(paths)
+    errors = [d for r in results for d in r.errors]
+    if errors:
+        sources = {k: v for r in results for k, v in r.sources.items()}
+        raise SpecError([d for r in results for d in r.diagnostics], sources)
+    return [r.spec for r in results if r.spec is not None]
+
+
+def loads(text: str, file: str = "<string>") -> Spec:
+    """Compile a spec from a string; raise ``SpecError`` if it has errors."""
+    result = compile_text(text, file)
+    if result.spec is None:
+        raise SpecError(result.diagnostics, result.sources)
+    return result.spec

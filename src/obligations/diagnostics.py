@@ -1,0 +1,349 @@
+"""Diagnostics are data: a stable code, a severity, a span, arguments and a hint.
+
+Text (in Chinese or English) and JSON are produced from that data by the renderers at the
+bottom of this module, so the compiler never formats a message itself. The catalogue
+``MESSAGES`` is the single source of every message; ``docs/diagnostics.md`` documents each
+code and a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import enum
+import locale
+import os
+import unicodedata
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@attrs.frozen
+class Span:
+    """A region of a source file. Lines and columns are 1-based, columns count characters."""
+
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    start: int = 0
+    end: int = 0
+
+    @classmethod
+    def point(cls, file: str, line: int, column: int, offset: int = 0) -> Span:
+        return cls(file, line, column, line, column + 1, offset, offset + 1)
+
+    def to(self, other: Span) -> Span:
+        """The span covering ``self`` through ``other``."""
+        return Span(self.file, self.line, self.column, other.end_line, other.end_column, self.start, other.end)
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@attrs.frozen
+class Message:
+    severity: Severity
+    en: str
+    zh: str
+    hint_en: str = ""
+    hint_zh: str = ""
+
+
+@attrs.frozen
+class Diagnostic:
+    code: str
+    span: Span | None
+    args: Mapping[str, str] = attrs.field(factory=dict, converter=lambda a: dict(a))
+
+    @property
+    def severity(self) -> Severity:
+        return MESSAGES[self.code].severity
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def message(self, lang: str = "zh") -> str:
+        entry = MESSAGES[self.code]
+        return (entry.en if lang == "en" else entry.zh).format_map(_Args(self.args))
+
+    def hint(self, lang: str = "zh") -> str:
+        entry = MESSAGES[self.code]
+        return (entry.hint_en if lang == "en" else entry.hint_zh).format_map(_Args(self.args))
+
+
+class _Args(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+_E = Severity.ERROR
+_W = Severity.WARNING
+
+# Codes are stable: never renumber, only add. E1xx syntax, E2xx meaning, E3xx files, W4xx lint.
+MESSAGES: dict[str, Message] = {
+    "E101": Message(
+        _E,
+        "unexpected character {found}; expected {expected}",
+        "無法識別的{found_zh}；此處應為{expected_zh}",
+        "quote text that contains punctuation: 「…」 or \"…\"",
+        "含標點的文字請加引號：「…」或 \"…\"",
+    ),
+    "E102": Message(
+        _E,
+        "found {found}; expected {expected}",
+        "此處應為{expected_zh}，卻見到{found_zh}",
+        "{hint_en}",
+        "{hint_zh}",
+    ),
+    "E103": Message(
+        _E,
+        "the file ends in the middle of a line; expected {expected}",
+        "文件在一行中途結束；此處應為{expected_zh}",
+        "finish the line or remove it",
+        "補全該行或刪除",
+    ),
+    "E201": Message(
+        _E,
+        "obligation id {id} is used twice (first at {first})",
+        "義務編號 {id} 重複（首次出現於 {first}）",
+        "give each obligation its own id, or remove the id to have one derived",
+        "每條義務使用不同編號，或刪去編號由系統自動生成",
+    ),
+    "E202": Message(
+        _E,
+        "{what} {value} does not exist",
+        "{what_zh} {value} 不存在",
+        "check the day and month",
+        "請檢查月份和日期",
+    ),
+    "E203": Message(
+        _E,
+        "a {deadline} deadline does not fit a {every} period",
+        "「{deadline_zh}」期限不適用於「{every_zh}」週期",
+        "{hint_en}",
+        "{hint_zh}",
+    ),
+    "E204": Message(
+        _E,
+        "unknown time zone {value}",
+        "未知時區 {value}",
+        "use an IANA name such as Asia/Shanghai",
+        "請使用 IANA 時區名，例如 Asia/Shanghai",
+    ),
+    "E205": Message(
+        _E,
+        "the header field {field} is given twice (first at {first})",
+        "文件頭字段 {field} 重複（首次出現於 {first}）",
+        "keep one",
+        "只保留一處",
+    ),
+    "E206": Message(
+        _E,
+        "the effective window starts {start}, after it ends {end}",
+        "有效期起始日 {start} 晚於結束日 {end}",
+        "swap the dates",
+        "請交換兩個日期",
+    ),
+    "E207": Message(
+        _E,
+        "{what} must be at least 1, found {value}",
+        "{what_zh}至少為 1，卻見到 {value}",
+        "",
+        "",
+    ),
+    "E208": Message(
+        _E,
+        "agency {name} is declared twice (first at {first})",
+        "機構 {name} 重複聲明（首次出現於 {first}）",
+        "declare each agency once; list other names as aliases",
+        "每個機構只聲明一次，其他名稱寫作別名",
+    ),
+    "E209": Message(
+        _E,
+        "同步 refers to obligation {ref}, which does not exist",
+        "「同步」引用的義務 {ref} 不存在",
+        "use the id of an obligation in this spec, e.g. [R-001]",
+        "請引用本規範中已有的義務編號，例如 [R-001]",
+    ),
+    "E210": Message(
+        _E,
+        "the name {name} already means agency {other}",
+        "名稱 {name} 已指向機構 {other}",
+        "an alias may belong to one agency only",
+        "一個別名只能屬於一個機構",
+    ),
+    "E212": Message(
+        _E,
+        "a time limit in hours ({value}) is an exact instant and cannot roll to a working day",
+        "以小時計的時限（{value}）是確切時刻，不能順延",
+        "remove 遇節假日順延, or give the limit in days",
+        "刪除「遇節假日順延」，或改以日計",
+    ),
+    "E213": Message(
+        _E,
+        "年底前/年內 needs a year, but the spec has no issue date or effective window",
+        "「年底前／年內」需要年份，但本規範沒有發布日期或有效期",
+        "add a header line such as 發布日期：2017-09-04",
+        "請添加文件頭，例如：發布日期：2017-09-04",
+    ),
+    "E301": Message(
+        _E,
+        "cannot read included file {path}: {reason}",
+        "無法讀取引用的文件 {path}：{reason}",
+        "paths are relative to the including file",
+        "路徑相對於引用它的文件",
+    ),
+    "E302": Message(
+        _E,
+        "include cycle: {cycle}",
+        "循環引用：{cycle}",
+        "remove one of the includes",
+        "刪除其中一個引用",
+    ),
+    "E303": Message(
+        _E,
+        "cannot read spec {path}: {reason}",
+        "無法讀取規範文件 {path}：{reason}",
+        "",
+        "",
+    ),
+    "E304": Message(
+        _E,
+        "spec {path} is not UTF-8 text",
+        "規範文件 {path} 不是 UTF-8 文本",
+        "save the file as UTF-8 (WPS/Word: 另存為 → 編碼 UTF-8)",
+        "請將文件另存為 UTF-8 編碼（WPS/Word：另存為 → 編碼 UTF-8）",
+    ),
+    "E305": Message(
+        _E,
+        "formatting {path} would change its meaning, so it was left as it is (a bug: please report it)",
+        "格式化 {path} 會改變其含義，文件未作改動（這是程序缺陷，請報告）",
+        "",
+        "",
+    ),
+    "W401": Message(
+        _W,
+        "定期 (regularly) gives no period, so this obligation cannot be scheduled",
+        "「定期」未寫明週期，無法排期",
+        "add the period the text means, e.g. 定期 每月; or keep it and record why",
+        "如原文另有依據，請寫明週期，例如「定期 每月」",
+    ),
+    "W402": Message(
+        _W,
+        "unknown action verb {verb}",
+        "未知的動作詞 {verb}",
+        "known verbs: {known}",
+        "已知動作詞：{known}",
+    ),
+    "W403": Message(
+        _W,
+        "agency {name} is not declared",
+        "機構 {name} 未聲明",
+        "declare it: 機構 {name} = <full name>",
+        "請聲明：機構 {name} = <全稱>",
+    ),
+    "W404": Message(
+        _W,
+        "obligation duplicates {other} (same action, subject and agencies)",
+        "本義務與 {other} 重複（動作、事項和機構相同）",
+        "remove one, or make the difference explicit",
+        "刪除其一，或寫明區別",
+    ),
+    "W405": Message(
+        _W,
+        "obligation {id} has no source sentence",
+        "義務 {id} 沒有原文出處",
+        "add a line starting with > that quotes the source text",
+        "在下一行以 > 開頭引用原文",
+    ),
+    "W406": Message(
+        _W,
+        "{phrase} does not say when, so this obligation cannot be scheduled",
+        "「{phrase}」未給出具體時間，無法排期",
+        "keep the source wording; checking will list it as unscheduled",
+        "保留原文表述；檢查時將列為「無法排期」",
+    ),
+    "W407": Message(
+        _W,
+        "obligation {id} has no responsible agency",
+        "義務 {id} 未指定責任單位",
+        "add by <agency>",
+        "請添加 by <機構>",
+    ),
+}
+
+
+# --- renderers -------------------------------------------------------------------------------
+
+_SEVERITY_ZH = {Severity.ERROR: "錯誤", Severity.WARNING: "警告"}
+
+
+def default_lang(environ: Mapping[str, str] | None = None) -> str:
+    """``en`` when the locale says English, otherwise Chinese ("Chinese when unsure")."""
+    env = os.environ if environ is None else environ
+    for var in ("OBLIGATIONS_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(var, "")
+        if value:
+            return "en" if value.lower().startswith("en") else "zh"
+    loc = locale.getlocale()[0] or ""
+    return "en" if loc.lower().startswith("en") else "zh"
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def render_text(diag: Diagnostic, sources: Mapping[str, str], lang: str = "zh") -> str:
+    """``file:line:col: error E102: message``, the source line, a caret line and the hint."""
+    sev = diag.severity.value if lang == "en" else _SEVERITY_ZH[diag.severity]
+    where = f"{diag.span}: " if diag.span else ""
+    lines = [f"{where}{sev} {diag.code}: {diag.message(lang)}"]
+    span = diag.span
+    text = sources.get(span.file) if span else None
+    if span is not None and text is not None:
+        src_lines = text.splitlines()
+        if 1 <= span.line <= len(src_lines):
+            line = src_lines[span.line - 1]
+            gutter = str(span.line)
+            pad = " " * len(gutter)
+            start = min(span.column - 1, len(line))
+            end = span.end_column - 1 if span.end_line == span.line else len(line)
+            end = max(start + 1, min(end, len(line))) if line else start + 1
+            carets = "^" * max(1, _width(line[start:end]))
+            lines.append(f" {gutter} | {line}")
+            lines.append(f" {pad} | {' ' * _width(line[:start])}{carets}")
+    hint = diag.hint(lang)
+    if hint:
+        lines.append(f"  = {'hint' if lang == 'en' else '提示'}: {hint}")
+    return "\n".join(lines)
+
+
+def render_all(diags: Iterable[Diagnostic], sources: Mapping[str, str], lang: str = "zh") -> str:
+    return "\n".join(render_text(d, sources, lang) for d in diags)
+
+
+def to_json(diag: Diagnostic, lang: str = "zh") -> dict[str, Any]:
+    span = diag.span
+    return {
+        "code": diag.code,
+        "severity": diag.severity.value,
+        "message": diag.message(lang),
+        "hint": diag.hint(lang),
+        "span": None
+        if span is None
+        else {
+            "file": span.file,
+            "line": span.line,
+            "column": span.column,
+            "end_line": span.end_line,
+            "end_column": span.end_column,
+        },
+    }

@@ -1,0 +1,43 @@
+"""The project's one root exception and its few subclasses.
+
+Every failure a user can cause (a bad spec, a year without holiday data, an unreadable
+file) is raised as a subclass of :class:`ObligationsError`, so callers catch one type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from obligations.diagnostics import Diagnostic
+
+
+class ObligationsError(Exception):
+    """Root of every error this library raises on purpose."""
+
+
+class SpecError(ObligationsError):
+    """A spec did not compile. Carries every diagnostic found, errors and warnings alike."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic], sources: dict[str, str] | None = None) -> None:
+        self.diagnostics = tuple(diagnostics)
+        self.sources = dict(sources or {})
+        errors = [d for d in self.diagnostics if d.is_error]
+        first = errors[0] if errors else (self.diagnostics[0] if self.diagnostics else None)
+        summary = f"{len(errors)} error(s) in spec" + (f"; first: {first.code}" if first else "")
+        super().__init__(summary)
+
+
+class CalendarDataError(ObligationsError):
+    """A date computation needed a year the calendar has no data for (never guessed)."""
+
+    def __init__(self, year: int, calendar: str, hint: str) -> None:
+        self.year = year
+        self.calendar = calendar
+        self.hint = hint
+        super().__init__(f"calendar {calendar!r} has no holiday data for {year}: {hint}")
+
+
+class InputError(ObligationsError):
+    """An input file (events, evidence, holidays) could not be read at all."""

@@ -1,0 +1,644 @@
+"""The checked model: what a spec means, independent of how it was written.
+
+``check`` turns the syntax of one or more files (an entry file and its includes, in order)
+into a ``Spec`` plus the diagnostics found on the way. Names are resolved (aliases,
+Traditional/Simplified), roles are spread over agency lists, 及時 takes the spec's default
+lag, ids are given or derived from meaning, and every impossible value is an error with
+its span. Nothing here looks at syntax trees' text again: the model is built from nodes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Sequence
+from typing import Any, Literal
+
+import attrs
+
+from obligations import script
+from obligations import syntax as syn
+from obligations.diagnostics import Diagnostic, Span
+from obligations.syntax import Every, Role, Unit
+
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+# 政府信息公開條例 (2019) art. 26: 自該政府信息形成或者變更之日起20個工作日內及時公開.
+DEFAULT_PROMPT_DAYS = 20
+DEFAULT_TRIGGER = "信息形成或變更"
+
+# One spelling per vague phrase, so the same words in either script or English mean the same.
+_VAGUE_CANON = {
+    "按时": "按時", "on time": "按時", "适时": "適時", "when appropriate": "適時", "as required": "按要求",
+    "按国家要求": "按國家要求",
+}
+
+_ISO_UNIT = {Unit.HOUR: "H", Unit.DAY: "D", Unit.WEEK: "W", Unit.MONTH: "M", Unit.YEAR: "Y"}
+
+
+@attrs.frozen
+class Lag:
+    """A length of time: ``amount`` ``unit``. ``prompt`` marks one that came from 及時."""
+
+    amount: int
+    unit: Unit
+    prompt: bool = False
+
+    @property
+    def working_days(self) -> int | None:
+        return self.amount if self.unit is Unit.WORKING_DAY else None
+
+    def iso(self) -> str | None:
+        """ISO 8601 duration (PT5H, P20D, P1M); None for working days, which ISO cannot say."""
+        if self.unit is Unit.WORKING_DAY:
+            return None
+        if self.unit is Unit.HOUR:
+            return f"PT{self.amount}H"
+        return f"P{self.amount}{_ISO_UNIT[self.unit]}"
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"amount": self.amount, "unit": self.unit.value}
+        if self.prompt:
+            out["prompt"] = True
+        return out
+
+
+@attrs.frozen
+class Window:
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    def contains(self, day: dt.date) -> bool:
+        return (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {
+            "from": self.start.isoformat() if self.start else None,
+            "to": self.end.isoformat() if self.end else None,
+        }
+
+
+# ---- schedules -----------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class PeriodDeadline:
+    """When a periodic duty falls due, relative to its period.
+
+    ``day_of_period``: day ``day`` (of month ``month`` for yearly periods) inside the period;
+    ``weekday``: that weekday of the week; ``next_period_day``: that day of the next period;
+    ``after_period``: ``lag`` after the period ends.
+    """
+
+    kind: Literal["day_of_period", "weekday", "next_period_day", "after_period"]
+    day: int | None = None
+    month: int | None = None
+    weekday: int | None = None
+    lag: Lag | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": self.kind}
+        for name in ("day", "month", "weekday"):
+            value = getattr(self, name)
+            if value is not None:
+                out[name] = value
+        if self.lag is not None:
+            out.update(_lag_fields(self.lag))
+        return out
+
+
+@attrs.frozen
+class Periodic:
+    every: Every
+    deadline: PeriodDeadline | None
+    roll: bool
+    lead: Lag | None
+    span: Span
+    kind: Literal["periodic"] = "periodic"
+
+
+@attrs.frozen
+class Count:
+    every: Every
+    min_count: int
+    span: Span
+    kind: Literal["count"] = "count"
+
+
+@attrs.frozen
+class Event:
+    """Triggered by an event (or by another obligation's publication, for 同步)."""
+
+    trigger: str
+    lag: Lag | None  # None with same_day or lead
+    same_day: bool
+    lead: Lag | None
+    sync_with: str | None
+    roll: bool | None  # None: the default for the unit (days roll, hours and working days need not)
+    span: Span
+    kind: Literal["event"] = "event"
+
+
+@attrs.frozen
+class Standing:
+    span: Span
+    kind: Literal["standing"] = "standing"
+
+
+@attrs.frozen
+class Realtime:
+    max_gap: Lag | None
+    span: Span
+    kind: Literal["realtime"] = "realtime"
+
+
+@attrs.frozen
+class Once:
+    due: dt.date
+    phrase: Literal["date", "year_end", "within_year"]
+    span: Span
+    kind: Literal["once"] = "once"
+
+
+@attrs.frozen
+class Unscheduled:
+    phrase: str
+    span: Span
+    kind: Literal["unscheduled"] = "unscheduled"
+
+
+Schedule = Periodic | Count | Event | Standing | Realtime | Once | Unscheduled
+
+
+# ---- agencies, sources, obligations ------------------------------------------------------------
+
+
+@attrs.frozen
+class Agency:
+    name: str
+    full_name: str
+    aliases: tuple[str, ...]
+    span: Span
+
+
+@attrs.frozen
+class AgencyRef:
+    name: str  # the declared short name, or the name as written when undeclared
+    role: Role
+    declared: bool
+    span: Span
+
+
+@attrs.frozen
+class Source:
+    file: str
+    line: int
+    column: int
+    section: str
+    section_title: str
+    quote: str
+
+
+@attrs.frozen
+class Obligation:
+    id: str
+    id_given: bool
+    action: str
+    subject: str
+    agencies: tuple[AgencyRef, ...]
+    schedule: Schedule
+    channels: tuple[str, ...]
+    effective: Window
+    display: Lag | None
+    source: Source
+    span: Span
+    action_span: Span
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON contract of ``obligations list --format json`` (docs/list.schema.json)."""
+        return {
+            "id": self.id,
+            "action": self.action,
+            "subject": self.subject,
+            "agencies": [{"name": a.name, "role": a.role.value} for a in self.agencies],
+            "schedule": schedule_to_dict(self.schedule),
+            "channels": list(self.channels),
+            "display": self.display.to_dict() if self.display else None,
+            "effective": self.effective.to_dict(),
+            "source": {
+                "file": self.source.file,
+                "line": self.source.line,
+                "column": self.source.column,
+                "section": self.source.section,
+                "quote": self.source.quote,
+            },
+        }
+
+
+@attrs.frozen
+class Spec:
+    title: str
+    issuer: str
+    issued: dt.date | None
+    timezone: str
+    prompt: Lag
+    effective: Window
+    agencies: tuple[Agency, ...]
+    obligations: tuple[Obligation, ...]
+    files: tuple[str, ...]
+    _by_id: dict[str, Obligation] = attrs.field(init=False, repr=False, eq=False)
+    _agency_by_key: dict[str, Agency] = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {o.id: o for o in self.obligations})
+        lookup: dict[str, Agency] = {}
+        for agency in self.agencies:
+            for name in (agency.name, agency.full_name, *agency.aliases):
+                lookup.setdefault(script.key(name), agency)
+        object.__setattr__(self, "_agency_by_key", lookup)
+
+    def obligation(self, ob_id: str) -> Obligation | None:
+        return self._by_id.get(ob_id)
+
+    def agency(self, name: str) -> Agency | None:
+        """The declared agency a name, full name or alias refers to, in either script."""
+        return self._agency_by_key.get(script.key(name))
+
+
+def _lag_fields(lag: Lag) -> dict[str, Any]:
+    if lag.unit is Unit.WORKING_DAY:
+        return {"working_days": lag.amount} | ({"prompt": True} if lag.prompt else {})
+    return {"within": lag.iso()} | ({"prompt": True} if lag.prompt else {})
+
+
+def schedule_to_dict(schedule: Schedule) -> dict[str, Any]:
+    out: dict[str, Any] = {"kind": schedule.kind}
+    match schedule:
+        case Periodic():
+            out["every"] = schedule.every.value
+            if schedule.deadline:
+                out["deadline"] = schedule.deadline.to_dict()
+            if schedule.lead:
+                out["lead"] = schedule.lead.iso()
+            out["roll"] = schedule.roll
+        case Count():
+            out["every"] = schedule.every.value
+            out["min_count"] = schedule.min_count
+        case Event():
+            out["trigger"] = schedule.trigger
+            if schedule.lag is not None:
+                out.update(_lag_fields(schedule.lag))
+            if schedule.same_day:
+                out["within"] = "P0D"
+                out["same_day"] = True
+            if schedule.lead is not None:
+                out["lead"] = schedule.lead.iso() or f"{schedule.lead.amount} working days"
+            if schedule.sync_with:
+                out["sync_with"] = schedule.sync_with
+            if schedule.roll is not None:
+                out["roll"] = schedule.roll
+        case Realtime():
+            out["max_gap"] = schedule.max_gap.iso() if schedule.max_gap else None
+        case Once():
+            out["due"] = schedule.due.isoformat()
+            out["phrase"] = schedule.phrase
+        case Unscheduled():
+            out["phrase"] = schedule.phrase
+        case Standing():
+            pass
+    return out
+
+
+# ---- the checker ---------------------------------------------------------------------------------
+
+_DEADLINE_FITS: dict[str, frozenset[Every]] = {
+    "day_of_period": frozenset({Every.MONTH}),
+    "month_day_of_period": frozenset({Every.YEAR}),
+    "weekday": frozenset({Every.WEEK, Every.BIWEEK}),
+    "next_month_day": frozenset({Every.MONTH}),
+    "next_year_day": frozenset({Every.YEAR}),
+}
+_EVERY_ZH = {
+    Every.DAY: "每日",
+    Every.WEEK: "每周",
+    Every.BIWEEK: "每兩周",
+    Every.MONTH: "每月",
+    Every.QUARTER: "每季度",
+    Every.HALF_YEAR: "每半年",
+    Every.YEAR: "每年",
+}
+_DEADLINE_NAMES = {
+    "day_of_period": ("day-of-month (8日前)", "某日前（8日前）", "use it with 每月, or write 期後N日內 for other periods",
+                      "與「每月」連用；其他週期請寫「期後N日內」"),
+    "month_day_of_period": ("month-and-day (1月31日前)", "月日（1月31日前）", "use it with 每年",
+                            "與「每年」連用"),
+    "weekday": ("weekday (周二)", "星期（周二）", "use it with 每周 or 每兩周", "與「每周」或「每兩周」連用"),
+    "next_month_day": ("next-month (次月10日前)", "次月（次月10日前）", "use it with 每月", "與「每月」連用"),
+    "next_year_day": ("next-year (次年7月1日前)", "次年（次年7月1日前）", "use it with 每年", "與「每年」連用"),
+}
+
+
+@attrs.define
+class _Checker:
+    diagnostics: list[Diagnostic] = attrs.field(factory=list)
+    header: dict[str, tuple[Any, Span]] = attrs.field(factory=dict)
+    agencies: dict[str, Agency] = attrs.field(factory=dict)  # key -> agency
+    agency_order: list[Agency] = attrs.field(factory=list)
+    prompt: Lag = attrs.field(factory=lambda: Lag(DEFAULT_PROMPT_DAYS, Unit.WORKING_DAY, True))
+    default_year: int | None = None
+
+    def error(self, code: str, span: Span | None, **args: Any) -> None:
+        self.diagnostics.append(Diagnostic(code, span, {k: str(v) for k, v in args.items()}))
+
+    # header ------------------------------------------------------------------------------------
+    def read_header(self, fields: Iterable[syn.HeaderField]) -> None:
+        for f in fields:
+            if f.field in self.header:
+                self.error("E205", f.span, field=f.field, first=self.header[f.field][1])
+                continue
+            self.header[f.field] = (f.value, f.span)
+        if "prompt" in self.header:
+            d: syn.Duration = self.header["prompt"][0]
+            if self._positive(d.amount, d.span, "the default for 及時", "「及時」的默認時限"):
+                self.prompt = Lag(d.amount, d.unit, True)
+        if "timezone" in self.header:
+            self._check_timezone(*self.header["timezone"])
+
+    def _check_timezone(self, name: str, span: Span) -> None:
+        from zoneinfo import ZoneInfo
+
+        try:
+            ZoneInfo(name)
+        except (KeyError, ValueError, OSError):  # ZoneInfoNotFoundError is a KeyError
+            self.error("E204", span, value=name)
+
+    def header_date(self) -> dt.date | None:
+        if "issued" not in self.header:
+            return None
+        return self.date(self.header["issued"][0])
+
+    def header_window(self) -> Window:
+        if "effective" not in self.header:
+            return Window()
+        return self.window(self.header["effective"][0])
+
+    # values ------------------------------------------------------------------------------------
+    def date(self, d: syn.Date) -> dt.date | None:
+        try:
+            return dt.date(d.year, d.month, d.day)
+        except ValueError:
+            self.error("E202", d.span, what="date", what_zh="日期", value=f"{d.year}-{d.month:02d}-{d.day:02d}")
+            return None
+
+    def window(self, w: syn.Window) -> Window:
+        start = self.date(w.start) if w.start else None
+        end = self.date(w.end) if w.end else None
+        if start and end and start > end:
+            self.error("E206", w.span, start=start.isoformat(), end=end.isoformat())
+        return Window(start, end)
+
+    def _positive(self, value: int, span: Span, what: str, what_zh: str) -> bool:
+        if value >= 1:
+            return True
+        self.error("E207", span, what=what, what_zh=what_zh, value=value)
+        return False
+
+    def lag(self, lag: syn.Lag, what: str = "a time limit", what_zh: str = "時限") -> Lag:
+        if isinstance(lag, syn.Prompt):
+            return self.prompt
+        self._positive(lag.amount, lag.span, what, what_zh)
+        return Lag(lag.amount, lag.unit)
+
+    # agencies ----------------------------------------------------------------------------------
+    def declare(self, decls: Iterable[syn.AgencyDecl]) -> None:
+        decl_list = list(decls)
+        all_names = [n.text for d in decl_list for n in (d.name, d.full_name, *d.aliases)]
+        name_keys = iter(script.keys(all_names))
+        for d in decl_list:
+            agency = Agency(d.name.text, d.full_name.text, tuple(a.text for a in d.aliases), d.span)
+            names = (d.name, d.full_name, *d.aliases)
+            own = [next(name_keys) for _ in names]
+            first = self.agencies.get(own[0])
+            if first is not None and script.key(first.name) == own[0]:
+                self.error("E208", d.name.span, name=d.name.text, first=first.span)
+                continue
+            self.agency_order.append(agency)
+            for name, k in zip(names, own, strict=True):
+                other = self.agencies.get(k)
+                if other is not None and other is not agency:
+                    self.error("E210", name.span, name=name.text, other=other.name)
+                    continue
+                self.agencies[k] = agency
+
+    def agency_refs(self, entries: Sequence[syn.AgencyEntry], entry_keys: Sequence[str]) -> tuple[AgencyRef, ...]:
+        # A role word covers the agencies listed before it, back to the previous role word
+        # ("財政局、國稅局 分別" makes both "each"); agencies with no role word are joint.
+        roles: list[Role] = []
+        pending = 0
+        for entry in entries:
+            pending += 1
+            if entry.role is not None:
+                roles.extend([entry.role] * pending)
+                pending = 0
+        roles.extend([Role.JOINT] * pending)
+        refs = []
+        for entry, role, k in zip(entries, roles, entry_keys, strict=True):
+            agency = self.agencies.get(k)
+            name = agency.name if agency else entry.name.text
+            refs.append(AgencyRef(name, role, agency is not None, entry.name.span))
+        return tuple(refs)
+
+    # schedules ---------------------------------------------------------------------------------
+    def schedule(self, t: syn.Timing, roll: bool | None, section_year: int | None) -> Schedule:
+        match t:
+            case syn.Periodic():
+                return self.periodic(t, roll)
+            case syn.EventAfter():
+                trigger = t.event.text if t.event else DEFAULT_TRIGGER
+                lag = self.lag(t.lag)
+                if roll and lag.unit is Unit.HOUR:
+                    self.error("E212", t.span, value=f"{lag.amount}h")
+                return Event(trigger, lag, False, None, None, roll, t.span)
+            case syn.EventSameDay():
+                return Event(t.event.text, None, True, None, None, roll, t.span)
+            case syn.EventLead():
+                return Event(t.event.text, None, False, self.lag(t.lead, "a lead time", "提前量"), None, roll, t.span)
+            case syn.SyncWith():
+                return Event(f"[{t.ref}]", None, True, None, t.ref, roll, t.span)
+            case syn.Standing():
+                return Standing(t.span)
+            case syn.Realtime():
+                gap = self.lag(t.max_gap, "a maximum gap", "間隔") if t.max_gap else None
+                return Realtime(gap, t.span)
+            case syn.Once():
+                return self.once(t)
+            case syn.Vague():
+                return Unscheduled(_VAGUE_CANON.get(t.phrase, t.phrase), t.span)
+        raise AssertionError(f"unhandled timing {t!r}")  # the grammar has no other timing
+
+    def periodic(self, t: syn.Periodic, roll: bool | None) -> Schedule:
+        period = t.period
+        if period.every is None:
+            return Unscheduled("定期", t.span)
+        if t.count is not None:
+            self._positive(t.count.min_count, t.count.span, "a count", "次數")
+            return Count(period.every, t.count.min_count, t.span)
+        deadline = self.deadline(t.deadline, period.every) if t.deadline else None
+        if deadline is None and period.weekday is not None:
+            deadline = PeriodDeadline("weekday", weekday=period.weekday)
+        lead = self.lag(t.lead, "a lead time", "提前量") if t.lead else None
+        return Periodic(period.every, deadline, bool(roll), lead, t.span)
+
+    def deadline(self, d: syn.Deadline, every: Every) -> PeriodDeadline | None:
+        match d:
+            case syn.DayOfPeriod(day=day, month=None):
+                form, out = "day_of_period", PeriodDeadline("day_of_period", day=day)
+            case syn.DayOfPeriod(day=day, month=month):
+                form, out = "month_day_of_period", PeriodDeadline("day_of_period", day=day, month=month)
+            case syn.WeekdayOfPeriod(weekday=weekday):
+                form, out = "weekday", PeriodDeadline("weekday", weekday=weekday)
+            case syn.NextPeriodDay(day=day, month=None):
+                form, out = "next_month_day", PeriodDeadline("next_period_day", day=day)
+            case syn.NextPeriodDay(day=day, month=month):
+                form, out = "next_year_day", PeriodDeadline("next_period_day", day=day, month=month)
+            case syn.AfterPeriod(lag=lag):
+                return PeriodDeadline("after_period", lag=self.lag(lag))
+            case _:
+                raise AssertionError(f"unhandled deadline {d!r}")
+        if every not in _DEADLINE_FITS[form]:
+            en, zh, hint_en, hint_zh = _DEADLINE_NAMES[form]
+            self.error("E203", d.span, deadline=en, deadline_zh=zh, every=every.value, every_zh=_EVERY_ZH[every],
+                       hint_en=hint_en, hint_zh=hint_zh)
+            return None
+        if not self._valid_day(out, d.span):
+            return None
+        return out
+
+    def _valid_day(self, d: PeriodDeadline, span: Span) -> bool:
+        month = d.month or 1
+        day = d.day or 1
+        try:
+            dt.date(2000, month, day)  # a leap year, so 2月29日前 is allowed
+        except ValueError:
+            label = f"{month}月{day}日" if d.month else f"{day}日"
+            self.error("E202", span, what="day", what_zh="日期", value=label)
+            return False
+        return True
+
+    def once(self, t: syn.Once) -> Schedule:
+        if t.date is not None:
+            due = self.date(t.date)
+            return Once(due, "date", t.span) if due else Unscheduled("date", t.span)
+        if self.default_year is None:
+            self.error("E213", t.span)
+            return Unscheduled(t.phrase, t.span)
+        return Once(dt.date(self.default_year, 12, 31), "year_end" if t.phrase == "year_end" else "within_year",
+                    t.span)
+
+
+def _join_quote(lines: Sequence[str]) -> str:
+    out = ""
+    for line in lines:
+        if out and out[-1].isascii() and out[-1].isalnum() and line[:1].isascii():
+            out += " "
+        out += line
+    return out
+
+
+def derive_id(section: str, action_key: str, subject_key: str, agency_keys: Sequence[str]) -> str:
+    """An id from meaning, not text: reformatting or converting script never changes it."""
+    basis = "|".join([script.key(section), action_key, subject_key, *sorted(agency_keys)])
+    return "o-" + hashlib.sha1(basis.encode("utf-8")).hexdigest()[:8]
+
+
+def check(files: Sequence[syn.SpecFile]) -> tuple[Spec, list[Diagnostic]]:
+    """Syntax of an entry file and its includes (in include order) → model and diagnostics."""
+    ck = _Checker()
+    statements = [s for f in files for s in f.statements]
+    ck.read_header(s for s in statements if isinstance(s, syn.HeaderField))
+    issued = ck.header_date()
+    effective = ck.header_window()
+    ck.default_year = (issued.year if issued else None) or (effective.start.year if effective.start else None)
+    ck.declare(s for s in statements if isinstance(s, syn.AgencyDecl))
+
+    syntax_obs: list[tuple[syn.Obligation, str, str]] = []
+    for f in files:
+        section, title = "", ""
+        for s in f.statements:
+            if isinstance(s, syn.Section):
+                section, title = s.id, s.title
+            elif isinstance(s, syn.Obligation):
+                syntax_obs.append((s, section, title))
+
+    obligations = _build_obligations(ck, syntax_obs)
+    spec = Spec(
+        title=str(ck.header.get("title", ("", None))[0]),
+        issuer=str(ck.header.get("issuer", ("", None))[0]),
+        issued=issued,
+        timezone=str(ck.header.get("timezone", (DEFAULT_TIMEZONE, None))[0]),
+        prompt=ck.prompt,
+        effective=effective,
+        agencies=tuple(ck.agency_order),
+        obligations=tuple(obligations),
+        files=tuple(f.file for f in files),
+    )
+    _check_refs(ck, spec)
+    return spec, ck.diagnostics
+
+
+def _build_obligations(ck: _Checker, items: Sequence[tuple[syn.Obligation, str, str]]) -> list[Obligation]:
+    # One batched OpenCC call for every name the obligations use.
+    names: list[str] = []
+    for ob, _, _ in items:
+        names.append(ob.action.text)
+        names.append(ob.subject.text)
+        names.extend(e.name.text for c in ob.clauses if isinstance(c, syn.Agencies) for e in c.entries)
+    all_keys = iter(script.keys(names))
+
+    out: list[Obligation] = []
+    seen_ids: dict[str, Span] = {}
+    derived_count: dict[str, int] = {}
+    for ob, section, title in items:
+        action_key, subject_key = next(all_keys), next(all_keys)
+        entries = [e for c in ob.clauses if isinstance(c, syn.Agencies) for e in c.entries]
+        entry_keys = [next(all_keys) for _ in entries]
+        refs = ck.agency_refs(entries, entry_keys)
+        roll = next((c.on for c in ob.clauses if isinstance(c, syn.Roll)), None)
+        windows = [ck.window(c) for c in ob.clauses if isinstance(c, syn.Window)]
+        display = next((ck.lag(c.duration, "a display period", "公示期") for c in ob.clauses
+                        if isinstance(c, syn.Display)), None)
+        channels = tuple(n.text for c in ob.clauses if isinstance(c, syn.Channels) for n in c.names)
+        schedule = ck.schedule(ob.timing, roll, ck.default_year)
+        if ob.id is not None:
+            ob_id = ob.id
+            if ob_id in seen_ids:
+                ck.error("E201", ob.span, id=ob_id, first=seen_ids[ob_id])
+            seen_ids.setdefault(ob_id, ob.span)
+        else:
+            base = derive_id(section, action_key, subject_key, [script.key(r.name) for r in refs])
+            n = derived_count.get(base, 0) + 1
+            derived_count[base] = n
+            ob_id = base if n == 1 else f"{base}-{n}"
+        source = Source(ob.span.file, ob.span.line, ob.span.column, section, title, _join_quote(ob.quotes))
+        out.append(
+            Obligation(
+                id=ob_id,
+                id_given=ob.id is not None,
+                action=ob.action.text,
+                subject=ob.subject.text,
+                agencies=refs,
+                schedule=schedule,
+                channels=channels,
+                effective=windows[-1] if windows else Window(),
+                display=display,
+                source=source,
+                span=ob.span,
+                action_span=ob.action.span,
+            )
+        )
+    return out
+
+
+def _check_refs(ck: _Checker, spec: Spec) -> None:
+    for ob in spec.obligations:
+        if isinstance(ob.schedule, Event) and ob.schedule.sync_with and spec.obligation(ob.schedule.sync_with) is None:
+            ck.error("E209", ob.schedule.span, ref=ob.schedule.sync_with)

@@ -1,0 +1,61 @@
+"""Entry-point plugins. Built-in features register through the same groups as third-party ones.
+
+Groups: ``obligations.calendars`` (holiday calendars), ``obligations.actions`` (action verb
+vocabularies). A plugin that fails to load is recorded with its error and skipped, so it
+never takes down a command that does not need it.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib.metadata import EntryPoint, entry_points
+from typing import Any
+
+import attrs
+
+from obligations import script
+
+GROUPS = ("obligations.calendars", "obligations.actions")
+
+
+@attrs.frozen
+class Plugin:
+    group: str
+    name: str
+    value: str
+    distribution: str
+    obj: Any = None
+    error: str | None = None
+
+
+def _dist_name(ep: EntryPoint) -> str:
+    dist = getattr(ep, "dist", None)
+    return str(getattr(dist, "name", "?")) if dist is not None else "?"
+
+
+@cache
+def load_group(group: str) -> tuple[Plugin, ...]:
+    out = []
+    for ep in sorted(entry_points(group=group), key=lambda e: e.name):
+        try:
+            obj = ep.load()
+        except Exception as err:  # noqa: BLE001 - any failure of third-party code is reported, not raised
+            out.append(Plugin(group, ep.name, ep.value, _dist_name(ep), None, f"{type(err).__name__}: {err}"))
+            continue
+        out.append(Plugin(group, ep.name, ep.value, _dist_name(ep), obj))
+    return tuple(out)
+
+
+@cache
+def action_vocabulary() -> frozenset[str]:
+    """Identity keys of every known action verb (built-in and plugins)."""
+    verbs: list[str] = []
+    for plugin in load_group("obligations.actions"):
+        if plugin.error is None:
+            verbs.extend(str(v) for v in plugin.obj)
+    if not any(p.name == "builtin" and p.error is None for p in load_group("obligations.actions")):
+        # Running from a source tree without installed metadata: the built-ins still apply.
+        from obligations.vocabulary import BUILTIN_ACTIONS
+
+        verbs.extend(BUILTIN_ACTIONS)
+    return frozenset(script.keys(verbs))

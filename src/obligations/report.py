@@ -1,0 +1,53 @@
+"""Rendering results for people and programs: tables (tabulate), JSON and CSV.
+
+The last stage of the pipeline; it never computes, it only presents what earlier
+stages produced.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+
+from obligations import words
+from obligations.model import Obligation
+
+_LIST_HEADERS = {
+    "zh": ["編號", "時間", "動作", "事項", "責任單位", "章節"],
+    "en": ["id", "schedule", "action", "subject", "agencies", "section"],
+}
+
+
+def obligation_row(ob: Obligation, lang: str) -> list[str]:
+    return [ob.id, words.schedule(ob.schedule, lang), ob.action, ob.subject, words.agencies(ob, lang),
+            ob.source.section]
+
+
+def render_obligations(obligations: Sequence[Obligation], fmt: str, lang: str) -> str:
+    if fmt == "json":
+        return json.dumps([ob.to_dict() for ob in obligations], ensure_ascii=False, indent=2) + "\n"
+    rows = [obligation_row(ob, lang) for ob in obligations]
+    headers = _LIST_HEADERS["en" if lang == "en" else "zh"]
+    if fmt == "csv":
+        return to_csv(headers + ["quote", "file", "line"],
+                      [r + [ob.source.quote, ob.source.file, str(ob.source.line)] for r, ob in zip(rows, obligations,
+                                                                                               strict=True)])
+    return table(headers, rows)
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    from tabulate import tabulate
+
+    return tabulate(rows, headers=list(headers), tablefmt="simple") + "\n"
+
+
+def to_csv(headers: Sequence[str], rows: Sequence[Sequence[str]], bom: bool = False) -> str:
+    buf = io.StringIO()
+    if bom:
+        buf.write("\ufeff")  # Excel and WPS read UTF-8 only with a BOM
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return buf.getvalue()
