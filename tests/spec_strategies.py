@@ -5,14 +5,74 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 # Characters that start no keyword, so generated bare names read back as names.
-_SAFE_CJK = "食品安全抽檢財政收支報告環境預測農產價格統計資料城市空氣水源藥質量消費市場運行分析人社民政教育衛生"
+_SAFE_CJK = (
+    "食品安全抽檢財政收支報告環境預測農產價格統計資料城市空氣水源藥質量消費市場運行分析人社民政教育衛生"
+)
 _EN_KEYWORDS = {
-    "by", "and", "to", "from", "until", "via", "each", "lead", "leads", "support", "supports", "joint",
-    "jointly", "respectively", "daily", "weekly", "monthly", "quarterly", "yearly", "annually", "biweekly",
-    "fortnightly", "regularly", "promptly", "standing", "realtime", "within", "before", "ahead", "once",
-    "event", "on", "at", "least", "time", "times", "hour", "hours", "day", "days", "week", "weeks", "month",
-    "months", "year", "years", "roll", "no", "display", "shown", "for", "agency", "aka", "alias", "include",
-    "section", "title", "issuer", "issued", "timezone", "effective", "same", "together", "semiannually",
+    "by",
+    "and",
+    "to",
+    "from",
+    "until",
+    "via",
+    "each",
+    "lead",
+    "leads",
+    "support",
+    "supports",
+    "joint",
+    "jointly",
+    "respectively",
+    "daily",
+    "weekly",
+    "monthly",
+    "quarterly",
+    "yearly",
+    "annually",
+    "biweekly",
+    "fortnightly",
+    "regularly",
+    "promptly",
+    "standing",
+    "realtime",
+    "within",
+    "before",
+    "ahead",
+    "once",
+    "event",
+    "on",
+    "at",
+    "least",
+    "time",
+    "times",
+    "hour",
+    "hours",
+    "day",
+    "days",
+    "week",
+    "weeks",
+    "month",
+    "months",
+    "year",
+    "years",
+    "roll",
+    "no",
+    "display",
+    "shown",
+    "for",
+    "agency",
+    "aka",
+    "alias",
+    "include",
+    "section",
+    "title",
+    "issuer",
+    "issued",
+    "timezone",
+    "effective",
+    "same",
+    "together",
+    "semiannually",
 }
 
 cjk_word = st.text(alphabet=_SAFE_CJK, min_size=1, max_size=8)
@@ -33,8 +93,25 @@ def _name(draw: st.DrawFn) -> str:
     return f"「{draw(cjk_word)}、{draw(cjk_word)}」"
 
 
-_PERIODS = ["每日", "每周", "每週", "每兩周", "每月", "按月", "每季度", "分季度", "每半年", "每年", "年度",
-            "daily", "weekly", "monthly", "quarterly", "yearly", "半年"]
+_PERIODS = [
+    "每日",
+    "每周",
+    "每週",
+    "每兩周",
+    "每月",
+    "按月",
+    "每季度",
+    "分季度",
+    "每半年",
+    "每年",
+    "年度",
+    "daily",
+    "weekly",
+    "monthly",
+    "quarterly",
+    "yearly",
+    "半年",
+]
 _UNITS = ["小時", "小时", "日", "天", "個工作日", "工作日", "周", "個月", "年"]
 
 
@@ -75,7 +152,11 @@ def obligation_line(draw: st.DrawFn) -> str:
     parts = []
     if draw(st.booleans()):
         parts.append(f"[R-{draw(st.integers(1, 10**6))}]")
-    parts += [draw(timing()), draw(st.sampled_from(["公布", "公開", "發布", "publish", "公示", "更新"])), _name(draw)]
+    parts += [
+        draw(timing()),
+        draw(st.sampled_from(["公布", "公開", "發布", "publish", "公示", "更新"])),
+        _name(draw),
+    ]
     agencies = draw(st.lists(st.builds(lambda: None).flatmap(lambda _: st.just(None)), max_size=0))
     del agencies
     count = draw(st.integers(0, 3))
@@ -86,8 +167,19 @@ def obligation_line(draw: st.DrawFn) -> str:
     if draw(st.booleans()):
         parts.append("渠道 政府網站、新媒體")
     if draw(st.booleans()):
-        parts.append(draw(st.sampled_from(["遇節假日順延", "不順延", "自 2017-09-04 至 2017-12-31", "自 2018-01-01 起",
-                                           "公示期 7個工作日"])))
+        parts.append(
+            draw(
+                st.sampled_from(
+                    [
+                        "遇節假日順延",
+                        "不順延",
+                        "自 2017-09-04 至 2017-12-31",
+                        "自 2018-01-01 起",
+                        "公示期 7個工作日",
+                    ]
+                )
+            )
+        )
     line = " ".join(parts)
     if draw(st.booleans()):
         line += "  # " + draw(cjk_word)

@@ -47,7 +47,10 @@ def test_keywords_and_scripts_round_trip(text: str) -> None:
 
 def test_comments_and_blank_lines_survive() -> None:
     text = "# 開頭\n\n\n每周 公布 X by Y  # 行尾\n> 原文\n# 中間\n\n每月 公布 Z by Y\n"
-    assert format_source(text, "t.obl") == "# 開頭\n\n每周 公布 X by Y  # 行尾\n> 原文\n# 中間\n\n每月 公布 Z by Y\n"
+    assert (
+        format_source(text, "t.obl")
+        == "# 開頭\n\n每周 公布 X by Y  # 行尾\n> 原文\n# 中間\n\n每月 公布 Z by Y\n"
+    )
 
 
 def test_english_keywords() -> None:

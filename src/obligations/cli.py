@@ -36,8 +36,12 @@ def _lang_default() -> str:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="obligations")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
-              help="Language of messages (default: from the locale; Chinese when unsure).")
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default=None,
+    help="Language of messages (default: from the locale; Chinese when unsure).",
+)
 @click.pass_context
 def main(ctx: click.Context, lang: str | None) -> None:
     """obligations: 政務公開 duties as a checkable rules language.
@@ -92,7 +96,9 @@ def _specs(results: Sequence[Compiled]) -> list[Spec]:
 
 @main.command("list")
 @click.argument("specs", nargs=-1, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True
+)
 @click.pass_obj
 def list_cmd(obj: Context, specs: tuple[str, ...], fmt: str) -> None:
     """List the obligations of SPEC files or directories."""
@@ -147,13 +153,22 @@ def _position(d: Any) -> tuple[str, int, int, str]:
 @click.argument("specs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--check", is_flag=True, help="Exit 1 if any file is not formatted; change nothing.")
 @click.option("--write", "-w", is_flag=True, help="Rewrite the files in place (default: print to stdout).")
-@click.option("--script", type=click.Choice(["hant", "hans"]), default=None,
-              help="Convert names and keywords to Traditional (hant) or Simplified (hans) Chinese.")
-@click.option("--keywords", type=click.Choice(["zh", "en"]), default=None,
-              help="Write keywords in Chinese or English (default: as the file has them).")
+@click.option(
+    "--script",
+    type=click.Choice(["hant", "hans"]),
+    default=None,
+    help="Convert names and keywords to Traditional (hant) or Simplified (hans) Chinese.",
+)
+@click.option(
+    "--keywords",
+    type=click.Choice(["zh", "en"]),
+    default=None,
+    help="Write keywords in Chinese or English (default: as the file has them).",
+)
 @click.pass_obj
-def fmt(obj: Context, specs: tuple[str, ...], check: bool, write: bool, script: str | None,
-        keywords: str | None) -> None:
+def fmt(
+    obj: Context, specs: tuple[str, ...], check: bool, write: bool, script: str | None, keywords: str | None
+) -> None:
     """Print SPEC files in canonical form (same meaning, comments kept)."""
     from obligations.diagnostics import render_all
     from obligations.fmt import FormatError, format_source

@@ -9,7 +9,6 @@ render them. ``load`` is the raising convenience for library users.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -55,9 +54,12 @@ def read_source(path: Path) -> str:
 
 
 def _display(path: Path) -> str:
+    """How a file is named in messages: as given, or relative when it lies under the cwd."""
+    if not path.is_absolute():
+        return path.as_posix()
     try:
-        return os.path.relpath(path)
-    except ValueError:  # another drive on Windows
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
         return str(path)
 
 
@@ -71,7 +73,7 @@ class _Loader:
     def load(self, path: Path, stack: tuple[Path, ...], via: Span | None) -> None:
         resolved = path.resolve()
         if resolved in stack:
-            chain = " → ".join(_display(p) for p in (*stack[stack.index(resolved):], resolved))
+            chain = " → ".join(_display(p) for p in (*stack[stack.index(resolved) :], resolved))
             self.diagnostics.append(Diagnostic("E302", via, {"cycle": chain}))
             return
         if resolved in self.loaded:

@@ -41,7 +41,9 @@ class Span:
 
     def to(self, other: Span) -> Span:
         """The span covering ``self`` through ``other``."""
-        return Span(self.file, self.line, self.column, other.end_line, other.end_column, self.start, other.end)
+        return Span(
+            self.file, self.line, self.column, other.end_line, other.end_column, self.start, other.end
+        )
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}"
@@ -56,11 +58,15 @@ class Message:
     hint_zh: str = ""
 
 
+def _copy_args(args: Mapping[str, str]) -> dict[str, str]:
+    return dict(args)
+
+
 @attrs.frozen
 class Diagnostic:
     code: str
     span: Span | None
-    args: Mapping[str, str] = attrs.field(factory=dict, converter=lambda a: dict(a))
+    args: Mapping[str, str] = attrs.field(factory=dict, converter=_copy_args)
 
     @property
     def severity(self) -> Severity:
@@ -93,8 +99,8 @@ MESSAGES: dict[str, Message] = {
         _E,
         "unexpected character {found}; expected {expected}",
         "無法識別的{found_zh}；此處應為{expected_zh}",
-        "quote text that contains punctuation: 「…」 or \"…\"",
-        "含標點的文字請加引號：「…」或 \"…\"",
+        'quote text that contains punctuation: 「…」 or "…"',
+        '含標點的文字請加引號：「…」或 "…"',
     ),
     "E102": Message(
         _E,

@@ -10,10 +10,10 @@ and quoted only when they would not read back as one bare word.
 from __future__ import annotations
 
 import re
-
-import attrs
 from functools import cache
 from typing import Any
+
+import attrs
 
 from obligations import script as scripts
 from obligations import syntax as syn
@@ -81,8 +81,12 @@ _UNIT_WORDS: dict[Unit, tuple[str, str, str]] = {
     Unit.YEAR: ("年", "年", "year"),
 }
 _VAGUE_CANON = {
-    "按時": "按時", "按时": "按時", "on time": "按時",
-    "適時": "適時", "适时": "適時", "when appropriate": "適時",
+    "按時": "按時",
+    "按时": "按時",
+    "on time": "按時",
+    "適時": "適時",
+    "适时": "適時",
+    "when appropriate": "適時",
     "as required": "按要求",
 }
 
@@ -160,7 +164,11 @@ class Formatter:
         if p.every is None:
             return self.kw("regularly")
         if p.weekday is not None and p.every is Every.WEEK:
-            base = f"weekly on {_EN_WEEKDAYS[p.weekday - 1]}" if self.english else f"每周{_ZH_WEEKDAYS[p.weekday - 1]}"
+            base = (
+                f"weekly on {_EN_WEEKDAYS[p.weekday - 1]}"
+                if self.english
+                else f"每周{_ZH_WEEKDAYS[p.weekday - 1]}"
+            )
         else:
             base = self.kw(f"every.{p.every.value}")
         return f"{self.kw('regularly')} {base}" if p.regularly else base
@@ -189,7 +197,11 @@ class Formatter:
         match t:
             case syn.Periodic():
                 period, deadline = t.period, t.deadline
-                if isinstance(deadline, syn.WeekdayOfPeriod) and period.every is Every.WEEK and not period.regularly:
+                if (
+                    isinstance(deadline, syn.WeekdayOfPeriod)
+                    and period.every is Every.WEEK
+                    and not period.regularly
+                ):
                     # one canonical form for "weekly, due on Tuesday": 每周二 / weekly on Tuesday
                     period, deadline = attrs.evolve(period, weekday=deadline.weekday), None
                 parts = [self.period(period)]
@@ -197,7 +209,9 @@ class Formatter:
                     parts.append(self.deadline(deadline))
                 if t.count is not None:
                     n = t.count.min_count
-                    parts.append(f"at least {n} time{'' if n == 1 else 's'}" if self.english else f"至少{n}次")
+                    parts.append(
+                        f"at least {n} time{'' if n == 1 else 's'}" if self.english else f"至少{n}次"
+                    )
                 if t.lead is not None:
                     parts.append(self.lead(t.lead))
                 return " ".join(parts)
@@ -367,7 +381,9 @@ def meaning(spec_file: syn.SpecFile) -> list[dict[str, Any]]:
     return out
 
 
-def format_source(text: str, file: str = "<string>", keywords: str | None = None, script: str | None = None) -> str:
+def format_source(
+    text: str, file: str = "<string>", keywords: str | None = None, script: str | None = None
+) -> str:
     """Format one file's text. Raises ``FormatError`` if it does not parse, or if (a bug) the
     formatted text would mean something else, in which case nothing should be written."""
     from obligations.parse_tree import parse

@@ -28,7 +28,11 @@ DEFAULT_TRIGGER = "信息形成或變更"
 
 # One spelling per vague phrase, so the same words in either script or English mean the same.
 _VAGUE_CANON = {
-    "按时": "按時", "on time": "按時", "适时": "適時", "when appropriate": "適時", "as required": "按要求",
+    "按时": "按時",
+    "on time": "按時",
+    "适时": "適時",
+    "when appropriate": "適時",
+    "as required": "按要求",
     "按国家要求": "按國家要求",
 }
 
@@ -327,13 +331,26 @@ _EVERY_ZH = {
     Every.YEAR: "每年",
 }
 _DEADLINE_NAMES = {
-    "day_of_period": ("day-of-month (8日前)", "某日前（8日前）", "use it with 每月, or write 期後N日內 for other periods",
-                      "與「每月」連用；其他週期請寫「期後N日內」"),
-    "month_day_of_period": ("month-and-day (1月31日前)", "月日（1月31日前）", "use it with 每年",
-                            "與「每年」連用"),
+    "day_of_period": (
+        "day-of-month (8日前)",
+        "某日前（8日前）",
+        "use it with 每月, or write 期後N日內 for other periods",
+        "與「每月」連用；其他週期請寫「期後N日內」",
+    ),
+    "month_day_of_period": (
+        "month-and-day (1月31日前)",
+        "月日（1月31日前）",
+        "use it with 每年",
+        "與「每年」連用",
+    ),
     "weekday": ("weekday (周二)", "星期（周二）", "use it with 每周 or 每兩周", "與「每周」或「每兩周」連用"),
     "next_month_day": ("next-month (次月10日前)", "次月（次月10日前）", "use it with 每月", "與「每月」連用"),
-    "next_year_day": ("next-year (次年7月1日前)", "次年（次年7月1日前）", "use it with 每年", "與「每年」連用"),
+    "next_year_day": (
+        "next-year (次年7月1日前)",
+        "次年（次年7月1日前）",
+        "use it with 每年",
+        "與「每年」連用",
+    ),
 }
 
 
@@ -386,7 +403,9 @@ class _Checker:
         try:
             return dt.date(d.year, d.month, d.day)
         except ValueError:
-            self.error("E202", d.span, what="date", what_zh="日期", value=f"{d.year}-{d.month:02d}-{d.day:02d}")
+            self.error(
+                "E202", d.span, what="date", what_zh="日期", value=f"{d.year}-{d.month:02d}-{d.day:02d}"
+            )
             return None
 
     def window(self, w: syn.Window) -> Window:
@@ -429,7 +448,9 @@ class _Checker:
                     continue
                 self.agencies[k] = agency
 
-    def agency_refs(self, entries: Sequence[syn.AgencyEntry], entry_keys: Sequence[str]) -> tuple[AgencyRef, ...]:
+    def agency_refs(
+        self, entries: Sequence[syn.AgencyEntry], entry_keys: Sequence[str]
+    ) -> tuple[AgencyRef, ...]:
         # A role word covers the agencies listed before it, back to the previous role word
         # ("財政局、國稅局 分別" makes both "each"); agencies with no role word are joint.
         roles: list[Role] = []
@@ -461,7 +482,9 @@ class _Checker:
             case syn.EventSameDay():
                 return Event(t.event.text, None, True, None, None, roll, t.span)
             case syn.EventLead():
-                return Event(t.event.text, None, False, self.lag(t.lead, "a lead time", "提前量"), None, roll, t.span)
+                return Event(
+                    t.event.text, None, False, self.lag(t.lead, "a lead time", "提前量"), None, roll, t.span
+                )
             case syn.SyncWith():
                 return Event(f"[{t.ref}]", None, True, None, t.ref, roll, t.span)
             case syn.Standing():
@@ -506,8 +529,16 @@ class _Checker:
                 raise AssertionError(f"unhandled deadline {d!r}")
         if every not in _DEADLINE_FITS[form]:
             en, zh, hint_en, hint_zh = _DEADLINE_NAMES[form]
-            self.error("E203", d.span, deadline=en, deadline_zh=zh, every=every.value, every_zh=_EVERY_ZH[every],
-                       hint_en=hint_en, hint_zh=hint_zh)
+            self.error(
+                "E203",
+                d.span,
+                deadline=en,
+                deadline_zh=zh,
+                every=every.value,
+                every_zh=_EVERY_ZH[every],
+                hint_en=hint_en,
+                hint_zh=hint_zh,
+            )
             return None
         if not self._valid_day(out, d.span):
             return None
@@ -531,8 +562,11 @@ class _Checker:
         if self.default_year is None:
             self.error("E213", t.span)
             return Unscheduled(t.phrase, t.span)
-        return Once(dt.date(self.default_year, 12, 31), "year_end" if t.phrase == "year_end" else "within_year",
-                    t.span)
+        return Once(
+            dt.date(self.default_year, 12, 31),
+            "year_end" if t.phrase == "year_end" else "within_year",
+            t.span,
+        )
 
 
 def _join_quote(lines: Sequence[str]) -> str:
@@ -604,8 +638,14 @@ def _build_obligations(ck: _Checker, items: Sequence[tuple[syn.Obligation, str, 
         refs = ck.agency_refs(entries, entry_keys)
         roll = next((c.on for c in ob.clauses if isinstance(c, syn.Roll)), None)
         windows = [ck.window(c) for c in ob.clauses if isinstance(c, syn.Window)]
-        display = next((ck.lag(c.duration, "a display period", "公示期") for c in ob.clauses
-                        if isinstance(c, syn.Display)), None)
+        display = next(
+            (
+                ck.lag(c.duration, "a display period", "公示期")
+                for c in ob.clauses
+                if isinstance(c, syn.Display)
+            ),
+            None,
+        )
         channels = tuple(n.text for c in ob.clauses if isinstance(c, syn.Channels) for n in c.names)
         schedule = ck.schedule(ob.timing, roll, ck.default_year)
         if ob.id is not None:
@@ -640,5 +680,9 @@ def _build_obligations(ck: _Checker, items: Sequence[tuple[syn.Obligation, str, 
 
 def _check_refs(ck: _Checker, spec: Spec) -> None:
     for ob in spec.obligations:
-        if isinstance(ob.schedule, Event) and ob.schedule.sync_with and spec.obligation(ob.schedule.sync_with) is None:
+        if (
+            isinstance(ob.schedule, Event)
+            and ob.schedule.sync_with
+            and spec.obligation(ob.schedule.sync_with) is None
+        ):
             ck.error("E209", ob.schedule.span, ref=ob.schedule.sync_with)

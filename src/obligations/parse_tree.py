@@ -83,7 +83,7 @@ def parse(text: str, file: str = "<string>") -> tuple[SpecFile, list[Diagnostic]
         while True:
             p.comments = []
             try:
-                statements: list[Statement] = p.lark.parse(work)
+                statements: list[Statement] = p.lark.parse(work)  # type: ignore[assignment]  # inline builder
                 break
             except UnexpectedInput as err:
                 diag, line = _diagnostic(err, work, file)
@@ -116,15 +116,23 @@ def _diagnostic(err: Any, text: str, file: str) -> tuple[Diagnostic, int]:
     from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
 
     if isinstance(err, UnexpectedCharacters):
-        ch = text[err.pos_in_stream] if err.pos_in_stream < len(text) else ""
-        span = Span(file, err.line, err.column, err.line, err.column + 1, err.pos_in_stream, err.pos_in_stream + 1)
+        pos: int = err.pos_in_stream or 0
+        ch = text[pos] if pos < len(text) else ""
+        span = Span(file, err.line, err.column, err.line, err.column + 1, pos, pos + 1)
         expected = describe_expected(set(err.allowed or ()))
         found = {"zh": f"字符「{ch}」", "en": f"character {ch!r}"}
         return Diagnostic("E101", span, _args(found, expected)), err.line
     if isinstance(err, UnexpectedToken) and err.token.type != "$END":
         tok = err.token
-        span = Span(file, tok.line, tok.column, tok.end_line or tok.line, tok.end_column or tok.column + 1,
-                    tok.start_pos or 0, tok.end_pos or 0)
+        span = Span(
+            file,
+            tok.line,
+            tok.column,
+            tok.end_line or tok.line,
+            tok.end_column or tok.column + 1,
+            tok.start_pos or 0,
+            tok.end_pos or 0,
+        )
         expected_set = set(err.expected or ())
         expected = describe_expected(expected_set)
         args = _args(describe_found(tok), expected)
@@ -139,40 +147,95 @@ def _diagnostic(err: Any, text: str, file: str) -> tuple[Diagnostic, int]:
 
 
 def _args(found: dict[str, str], expected: dict[str, str]) -> dict[str, str]:
-    return {"found": found["en"], "found_zh": found["zh"], "expected": expected["en"], "expected_zh": expected["zh"]}
+    return {
+        "found": found["en"],
+        "found_zh": found["zh"],
+        "expected": expected["en"],
+        "expected_zh": expected["zh"],
+    }
 
 
 # Terminal names grouped into what a person would call them, in the order they are listed.
 _CATEGORIES: list[tuple[frozenset[str], str, str]] = [
-    (frozenset({"TITLE_KEY", "ISSUER_KEY", "ISSUED_KEY", "TZ_KEY", "PROMPT_KEY", "EFFECTIVE_KEY"}),
-     "a header field (title:, issued: …)", "文件頭字段（標題：、發布日期：……）"),
-    (frozenset({"AGENCY_KW", "INCLUDE_KW", "SECTION_MARK"}),
-     "a declaration (agency, include, §)", "聲明（機構、引用、§）"),
+    (
+        frozenset({"TITLE_KEY", "ISSUER_KEY", "ISSUED_KEY", "TZ_KEY", "PROMPT_KEY", "EFFECTIVE_KEY"}),
+        "a header field (title:, issued: …)",
+        "文件頭字段（標題：、發布日期：……）",
+    ),
+    (
+        frozenset({"AGENCY_KW", "INCLUDE_KW", "SECTION_MARK"}),
+        "a declaration (agency, include, §)",
+        "聲明（機構、引用、§）",
+    ),
     (frozenset({"OB_ID"}), "an id such as [R-001]", "編號（如 [R-001]）"),
-    (frozenset({"DAILY", "WEEKLY", "BIWEEKLY", "MONTHLY", "QUARTERLY", "HALFYEARLY", "YEARLY", "REGULARLY",
-                "EVERY_WEEKDAY", "EVENT_KW", "EN_ON_EVENT", "PROMPTLY", "SAME_DAY", "STANDING", "REALTIME",
-                "DATE_BEFORE", "EN_BEFORE", "YEAR_END", "WITHIN_YEAR", "VAGUE"}),
-     "a schedule (weekly, monthly, on event …)", "時間表述（每周、每月、事件……）"),
-    (frozenset({"DAY_BEFORE", "MONTH_DAY_BEFORE", "WEEKDAY", "EN_BY_DAY", "EN_BY_MONTH_DAY", "EN_WEEKDAY",
-                "NEXT_MONTH", "NEXT_YEAR", "AFTER_PERIOD", "EN_AFTER_PERIOD", "EN_OF_NEXT"}),
-     "a deadline (by day 8, by 31 January, on Tuesday, within 15 days after the period)",
-     "期限（8日前、1月31日前、周二、次月10日前、期後15日內）"),
+    (
+        frozenset(
+            {
+                "DAILY",
+                "WEEKLY",
+                "BIWEEKLY",
+                "MONTHLY",
+                "QUARTERLY",
+                "HALFYEARLY",
+                "YEARLY",
+                "REGULARLY",
+                "EVERY_WEEKDAY",
+                "EVENT_KW",
+                "EN_ON_EVENT",
+                "PROMPTLY",
+                "SAME_DAY",
+                "STANDING",
+                "REALTIME",
+                "DATE_BEFORE",
+                "EN_BEFORE",
+                "YEAR_END",
+                "WITHIN_YEAR",
+                "VAGUE",
+            }
+        ),
+        "a schedule (weekly, monthly, on event …)",
+        "時間表述（每周、每月、事件……）",
+    ),
+    (
+        frozenset(
+            {
+                "DAY_BEFORE",
+                "MONTH_DAY_BEFORE",
+                "WEEKDAY",
+                "EN_BY_DAY",
+                "EN_BY_MONTH_DAY",
+                "EN_WEEKDAY",
+                "NEXT_MONTH",
+                "NEXT_YEAR",
+                "AFTER_PERIOD",
+                "EN_AFTER_PERIOD",
+                "EN_OF_NEXT",
+            }
+        ),
+        "a deadline (by day 8, by 31 January, on Tuesday, within 15 days after the period)",
+        "期限（8日前、1月31日前、周二、次月10日前、期後15日內）",
+    ),
     (frozenset({"AT_LEAST", "TIMES", "EN_ONCE"}), "a count (at least 1 time)", "次數（至少1次）"),
     (frozenset({"LEAD_ZH", "EN_AHEAD"}), "a lead time (48 hours ahead)", "提前量（提前48小時）"),
     (frozenset({"AFTER_ZH", "BEFORE_ZH"}), "後 (after) or 前 (before)", "「後」或「前」"),
     (frozenset({"LATEST", "EN_WITHIN", "WITHIN_ZH"}), "a time limit (within 5 hours)", "時限（5小時內）"),
     (frozenset({"NUM"}), "a number", "數字"),
-    (frozenset({"HOURS", "WORKING_DAYS", "DAYS", "WEEKS", "MONTHS", "YEARS"}),
-     "a unit (hours, days, working days, weeks, months, years)", "時間單位（小時、日、工作日、周、月、年）"),
+    (
+        frozenset({"HOURS", "WORKING_DAYS", "DAYS", "WEEKS", "MONTHS", "YEARS"}),
+        "a unit (hours, days, working days, weeks, months, years)",
+        "時間單位（小時、日、工作日、周、月、年）",
+    ),
     (frozenset({"DATE"}), "a date (2017-09-04)", "日期（2017-09-04）"),
     (frozenset({"WORD", "QUOTED"}), "a word or a quoted name", "詞或加引號的名稱"),
     (frozenset({"EQUALS"}), "=", "「=」"),
     (frozenset({"ALIAS_KW"}), "aka", "「別名」"),
     (frozenset({"ROLE"}), "a role (lead, each, support, jointly)", "職責詞（牽頭、分別、配合、共同）"),
     (frozenset({"_LISTSEP"}), "a separator (、 , and)", "分隔符（、，）"),
-    (frozenset({"BY", "CHANNEL_KW", "ROLL", "NO_ROLL", "DISPLAY_KW", "FROM", "TO"}),
-     "a clause (by agency, via channel, roll forward, from … to …, display for …)",
-     "子句（by 機構、渠道、遇節假日順延、自…至…、公示期）"),
+    (
+        frozenset({"BY", "CHANNEL_KW", "ROLL", "NO_ROLL", "DISPLAY_KW", "FROM", "TO"}),
+        "a clause (by agency, via channel, roll forward, from … to …, display for …)",
+        "子句（by 機構、渠道、遇節假日順延、自…至…、公示期）",
+    ),
     (frozenset({"SINCE", "UNTIL"}), "起 or 止", "「起」或「止」"),
     (frozenset({"LPAR", "RPAR", "MAX_GAP"}), "a maximum gap (max gap 1 hour)", "間隔（間隔不超過1小時）"),
     (frozenset({"TEXT", "TZNAME", "SECTION_ID"}), "text", "文字"),
@@ -217,21 +280,32 @@ def describe_found(tok: Any) -> dict[str, str]:
 
 def _hint(expected: set[str]) -> dict[str, str]:
     if "DAILY" in expected and "AGENCY_KW" in expected:
-        return {"hint_en": "a line is a header field, a declaration, a § section or an obligation that starts "
-                "with its schedule, e.g. 每周 公布 食品安全抽檢 by 市場監管局",
-                "hint_zh": "每行是文件頭字段、聲明、§ 章節，或以時間表述開頭的義務，例如：每周 公布 食品安全抽檢 by 市場監管局"}
+        return {
+            "hint_en": "a line is a header field, a declaration, a § section or an obligation that starts "
+            "with its schedule, e.g. 每周 公布 食品安全抽檢 by 市場監管局",
+            "hint_zh": "每行是文件頭字段、聲明、§ 章節，或以時間表述開頭的義務，"
+            "例如：每周 公布 食品安全抽檢 by 市場監管局",
+        }
     if "HOURS" in expected:
-        return {"hint_en": "write the unit right after the number: 5小時, 20個工作日, 15 days",
-                "hint_zh": "數字後緊跟時間單位：5小時、20個工作日、15日"}
+        return {
+            "hint_en": "write the unit right after the number: 5小時, 20個工作日, 15 days",
+            "hint_zh": "數字後緊跟時間單位：5小時、20個工作日、15日",
+        }
     if "NUM" in expected:
-        return {"hint_en": "a number is needed here, in digits or 一 to 九十九",
-                "hint_zh": "此處需要數字，可用阿拉伯數字或一至九十九"}
+        return {
+            "hint_en": "a number is needed here, in digits or 一 to 九十九",
+            "hint_zh": "此處需要數字，可用阿拉伯數字或一至九十九",
+        }
     if expected & {"WORD", "QUOTED"}:
-        return {"hint_en": "parts of a line are separated by spaces; quote a name that contains spaces or "
-                "punctuation: 「…」 or \"…\"",
-                "hint_zh": "一行中各部分以空格分隔；含空格或標點的名稱請加引號：「…」或 \"…\""}
+        return {
+            "hint_en": "parts of a line are separated by spaces; quote a name that contains spaces or "
+            'punctuation: 「…」 or "…"',
+            "hint_zh": '一行中各部分以空格分隔；含空格或標點的名稱請加引號：「…」或 "…"',
+        }
     if "_NL" in expected:
-        return {"hint_en": "one obligation per line; the parts after the subject are clauses such as "
-                "by <agency>, via <channel>, 遇節假日順延",
-                "hint_zh": "每行一條義務；事項之後只能是子句，如 by <機構>、渠道 <渠道>、遇節假日順延"}
+        return {
+            "hint_en": "one obligation per line; the parts after the subject are clauses such as "
+            "by <agency>, via <channel>, 遇節假日順延",
+            "hint_zh": "每行一條義務；事項之後只能是子句，如 by <機構>、渠道 <渠道>、遇節假日順延",
+        }
     return {"hint_en": "see docs/language.md", "hint_zh": "參見 docs/language.md"}

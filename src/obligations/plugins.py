@@ -39,7 +39,7 @@ def load_group(group: str) -> tuple[Plugin, ...]:
     for ep in sorted(entry_points(group=group), key=lambda e: e.name):
         try:
             obj = ep.load()
-        except Exception as err:  # noqa: BLE001 - any failure of third-party code is reported, not raised
+        except Exception as err:
             out.append(Plugin(group, ep.name, ep.value, _dist_name(ep), None, f"{type(err).__name__}: {err}"))
             continue
         out.append(Plugin(group, ep.name, ep.value, _dist_name(ep), obj))

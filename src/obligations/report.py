@@ -21,8 +21,14 @@ _LIST_HEADERS = {
 
 
 def obligation_row(ob: Obligation, lang: str) -> list[str]:
-    return [ob.id, words.schedule(ob.schedule, lang), ob.action, ob.subject, words.agencies(ob, lang),
-            ob.source.section]
+    return [
+        ob.id,
+        words.schedule(ob.schedule, lang),
+        ob.action,
+        ob.subject,
+        words.agencies(ob, lang),
+        ob.source.section,
+    ]
 
 
 def render_obligations(obligations: Sequence[Obligation], fmt: str, lang: str) -> str:
@@ -31,9 +37,13 @@ def render_obligations(obligations: Sequence[Obligation], fmt: str, lang: str) -
     rows = [obligation_row(ob, lang) for ob in obligations]
     headers = _LIST_HEADERS["en" if lang == "en" else "zh"]
     if fmt == "csv":
-        return to_csv(headers + ["quote", "file", "line"],
-                      [r + [ob.source.quote, ob.source.file, str(ob.source.line)] for r, ob in zip(rows, obligations,
-                                                                                               strict=True)])
+        return to_csv(
+            [*headers, "quote", "file", "line"],
+            [
+                [*r, ob.source.quote, ob.source.file, str(ob.source.line)]
+                for r, ob in zip(rows, obligations, strict=True)
+            ],
+        )
     return table(headers, rows)
 
 

@@ -302,7 +302,19 @@ _ROLE_WORDS = {
 }
 ROLE_OF_WORD = {w: role for role, words in _ROLE_WORDS.items() for w in words}
 
-_CN_DIGITS = {"一": 1, "二": 2, "兩": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "一": 1,
+    "二": 2,
+    "兩": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _WEEKDAY_CHARS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "日": 7, "天": 7}
 _EN_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 EN_MONTHS = (
@@ -366,7 +378,17 @@ def _digits(text: str) -> list[int]:
 
 
 def _tok_span(file: str, tok: Token) -> Span:
-    return Span(file, tok.line, tok.column, tok.end_line, tok.end_column, tok.start_pos, tok.end_pos)
+    # Tokens from the lexer always carry positions; Lark types them as optional.
+    line, column = tok.line or 1, tok.column or 1
+    return Span(
+        file,
+        line,
+        column,
+        tok.end_line or line,
+        tok.end_column or column + 1,
+        tok.start_pos or 0,
+        tok.end_pos or 0,
+    )
 
 
 class SyntaxBuilder:
@@ -453,7 +475,7 @@ class SyntaxBuilder:
     action = subject = event_name = agency_name = channel_name = decl_name = path = name
 
     def date(self, c: list[Any]) -> Date:
-        y, m, d = (_digits(str(c[0])) + [0, 0, 0])[:3]
+        y, m, d = [*_digits(str(c[0])), 0, 0, 0][:3]
         return Date(y, m, d, self._span(c))
 
     def duration(self, c: list[Any]) -> Duration:
@@ -596,7 +618,7 @@ class SyntaxBuilder:
         date = c[-1] if isinstance(c[-1], Date) else None
         if date is None:
             tok: Token = c[0]
-            y, m, d = (_digits(str(tok)) + [0, 0, 0])[:3]
+            y, m, d = [*_digits(str(tok)), 0, 0, 0][:3]
             date = Date(y, m, d, _tok_span(self.file, tok))
         return Once(date, "date", self._span(c))
 

@@ -113,5 +113,11 @@ def agencies(ob: Obligation, lang: str) -> str:
     parts = []
     for ref in ob.agencies:
         role = _ROLE.get(ref.role)
-        parts.append(ref.name if role is None else f"{ref.name}（{role[0]}）" if lang == "zh" else f"{ref.name} ({role[1]})")
+        parts.append(
+            ref.name
+            if role is None
+            else f"{ref.name}（{role[0]}）"
+            if lang == "zh"
+            else f"{ref.name} ({role[1]})"
+        )
     return ("、" if lang == "zh" else ", ").join(parts)

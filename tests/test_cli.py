@@ -1,0 +1,103 @@
+"""The command line: output, exit codes and the JSON contract."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from obligations.cli import main
+
+SPEC = """標題：測試
+機構 市場監管局 = 海門市市場監督管理局 別名 市場局
+[R-1] 每周 公布 食品安全抽檢 by 市場監管局
+> 每周公布食品安全抽檢信息
+"""
+SCHEMA = Path(__file__).resolve().parents[1] / "docs" / "list.schema.json"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["--lang", "en", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def spec(tmp_path: Path) -> Path:
+    path = tmp_path / "a.obl"
+    path.write_text(SPEC, encoding="utf-8")
+    return path
+
+
+def test_list_table(spec: Path) -> None:
+    code, out, _ = run("list", str(spec))
+    assert code == 0
+    assert out.splitlines()[2].split() == ["R-1", "weekly", "公布", "食品安全抽檢", "市場監管局"]
+
+
+def test_list_json_matches_schema(spec: Path) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    code, out, _ = run("list", "--format", "json", str(spec))
+    assert code == 0
+    data = json.loads(out)
+    jsonschema.validate(data, json.loads(SCHEMA.read_text(encoding="utf-8")))
+    assert data[0]["agencies"] == [{"name": "市場監管局", "role": "joint"}]
+    assert data[0]["source"]["quote"] == "每周公布食品安全抽檢信息"
+
+
+def test_list_csv(spec: Path) -> None:
+    code, out, _ = run("list", "--format", "csv", str(spec))
+    assert code == 0
+    assert out.splitlines()[0] == "id,schedule,action,subject,agencies,section,quote,file,line"
+
+
+def test_lint_clean_exits_zero(spec: Path) -> None:
+    assert run("lint", str(spec)) == (0, "", "")
+
+
+def test_lint_findings_exit_one(tmp_path: Path) -> None:
+    path = tmp_path / "b.obl"
+    path.write_text("定期 公布 X by 人社局\n", encoding="utf-8")
+    code, out, err = run("lint", str(path))
+    assert code == 1
+    assert "warning W401: 定期 (regularly) gives no period, so this obligation cannot be scheduled" in out
+    assert "warning W403: agency 人社局 is not declared" in out
+    assert err.strip() == "3 warning(s)"
+
+
+def test_invalid_spec_exits_three(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("c.obl").write_text("每周 公布\n", encoding="utf-8")
+    code, out, err = run("list", "c.obl")
+    assert code == 3
+    assert out == ""
+    assert err == (
+        "c.obl:1:6: error E102: found the end of the line; expected a word or a quoted name\n"
+        " 1 | 每周 公布\n"
+        "   |          ^\n"
+        '  = hint: parts of a line are separated by spaces; quote a name that contains spaces or punctuation: 「…」 or "…"\n'
+        "1 error(s)\n"
+    )
+
+
+def test_usage_error_exits_two() -> None:
+    assert run("list", "--format", "xml")[0] == 2
+
+
+def test_fmt_check_and_write(tmp_path: Path) -> None:
+    path = tmp_path / "d.obl"
+    path.write_text("每周   公布 X   by Y\n", encoding="utf-8")
+    assert run("fmt", "--check", str(path))[0] == 1
+    assert path.read_text(encoding="utf-8") == "每周   公布 X   by Y\n"  # --check never writes
+    assert run("fmt", str(path))[1] == "每周 公布 X by Y\n"  # default prints, never writes
+    assert path.read_text(encoding="utf-8") == "每周   公布 X   by Y\n"
+    assert run("fmt", "--write", str(path))[0] == 0
+    assert path.read_text(encoding="utf-8") == "每周 公布 X by Y\n"
+    assert run("fmt", "--check", str(path))[0] == 0
+
+
+def test_version() -> None:
+    code, out, _ = run("--version")
+    assert code == 0
+    assert out.startswith("obligations, version ")
