@@ -146,6 +146,27 @@ def _position(d: Any) -> tuple[str, int, int, str]:
     return (span.file, span.line, span.column, d.code) if span else ("", 0, 0, d.code)
 
 
+# ---- explain ------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("obligation_id")
+@click.argument("specs", nargs=-1, type=click.Path())
+@click.pass_obj
+def explain(obj: Context, obligation_id: str, specs: tuple[str, ...]) -> None:
+    """Show where an obligation comes from: its source sentence, section, schedule and agencies."""
+    from obligations import report
+
+    for spec in _specs(_compile(obj, specs)):
+        ob = spec.obligation(obligation_id)
+        if ob is not None:
+            click.echo(report.explain_obligation(spec, ob, obj.lang), nl=False)
+            return
+    raise click.UsageError(
+        f"no obligation {obligation_id!r}" if obj.lang == "en" else f"沒有編號為 {obligation_id} 的義務"
+    )
+
+
 # ---- fmt ----------------------------------------------------------------------------------------
 
 

@@ -138,23 +138,34 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
             out.append(path)
             continue
         found = sorted(path.rglob(f"*{SPEC_SUFFIX}"))
-        included = _included_by_any(found)
-        out.extend(p for p in found if p.resolve() not in included)
+        out.extend(_entries(found))
     return out
 
 
-def _included_by_any(files: Sequence[Path]) -> set[Path]:
-    included: set[Path] = set()
-    for f in files:
-        try:
-            text = read_source(f)
-        except (OSError, UnicodeDecodeError):
-            continue  # reported when the file itself is compiled
-        spec_file, _ = parse_tree.parse(text, str(f))
-        for stmt in spec_file.statements:
-            if isinstance(stmt, Include):
-                included.add((f.parent / stmt.path.text).resolve())
-    return included
+def _entries(files: Sequence[Path]) -> list[Path]:
+    """Files no other file includes, plus any file no entry reaches (an include cycle), so
+    that nothing in a directory is silently skipped."""
+    graph = {f.resolve(): _includes_of(f) for f in files}
+    included = set().union(*graph.values()) if graph else set()
+    entries = [f for f in files if f.resolve() not in included]
+    reached: set[Path] = set()
+    stack = [f.resolve() for f in entries]
+    while stack:
+        node = stack.pop()
+        if node not in reached:
+            reached.add(node)
+            stack.extend(graph.get(node, ()))
+    entries += [f for f in files if f.resolve() not in reached]
+    return entries
+
+
+def _includes_of(f: Path) -> set[Path]:
+    try:
+        text = read_source(f)
+    except (OSError, UnicodeDecodeError):
+        return set()  # reported when the file itself is compiled
+    spec_file, _ = parse_tree.parse(text, str(f))
+    return {(f.parent / s.path.text).resolve() for s in spec_file.statements if isinstance(s, Include)}
 
 
 def compile_paths(paths: Iterable[str | Path]) -> list[Compiled]:

@@ -303,7 +303,8 @@ def default_lang(environ: Mapping[str, str] | None = None) -> str:
     return "en" if loc.lower().startswith("en") else "zh"
 
 
-def _width(text: str) -> int:
+def display_width(text: str) -> int:
+    """Terminal columns: CJK and full-width characters take two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
@@ -315,7 +316,7 @@ def render_text(diag: Diagnostic, sources: Mapping[str, str], lang: str = "zh") 
     span = diag.span
     text = sources.get(span.file) if span else None
     if span is not None and text is not None:
-        src_lines = text.splitlines()
+        src_lines = text.split("\n")  # the parser counts only \n, so must we
         if 1 <= span.line <= len(src_lines):
             line = src_lines[span.line - 1]
             gutter = str(span.line)
@@ -323,9 +324,9 @@ def render_text(diag: Diagnostic, sources: Mapping[str, str], lang: str = "zh") 
             start = min(span.column - 1, len(line))
             end = span.end_column - 1 if span.end_line == span.line else len(line)
             end = max(start + 1, min(end, len(line))) if line else start + 1
-            carets = "^" * max(1, _width(line[start:end]))
+            carets = "^" * max(1, display_width(line[start:end]))
             lines.append(f" {gutter} | {line}")
-            lines.append(f" {pad} | {' ' * _width(line[:start])}{carets}")
+            lines.append(f" {pad} | {' ' * display_width(line[:start])}{carets}")
     hint = diag.hint(lang)
     if hint:
         lines.append(f"  = {'hint' if lang == 'en' else '提示'}: {hint}")

@@ -274,6 +274,13 @@ def _lag_fields(lag: Lag) -> dict[str, Any]:
     return {"within": lag.iso()} | ({"prompt": True} if lag.prompt else {})
 
 
+def _lead_fields(lead: Lag) -> dict[str, Any]:
+    """ISO 8601 cannot say working days, so those go in their own field (lead stays null)."""
+    if lead.working_days is not None:
+        return {"lead": None, "lead_working_days": lead.working_days}
+    return {"lead": lead.iso()}
+
+
 def schedule_to_dict(schedule: Schedule) -> dict[str, Any]:
     out: dict[str, Any] = {"kind": schedule.kind}
     match schedule:
@@ -282,7 +289,7 @@ def schedule_to_dict(schedule: Schedule) -> dict[str, Any]:
             if schedule.deadline:
                 out["deadline"] = schedule.deadline.to_dict()
             if schedule.lead:
-                out["lead"] = schedule.lead.iso()
+                out.update(_lead_fields(schedule.lead))
             out["roll"] = schedule.roll
         case Count():
             out["every"] = schedule.every.value
@@ -295,13 +302,16 @@ def schedule_to_dict(schedule: Schedule) -> dict[str, Any]:
                 out["within"] = "P0D"
                 out["same_day"] = True
             if schedule.lead is not None:
-                out["lead"] = schedule.lead.iso() or f"{schedule.lead.amount} working days"
+                out.update(_lead_fields(schedule.lead))
             if schedule.sync_with:
                 out["sync_with"] = schedule.sync_with
             if schedule.roll is not None:
                 out["roll"] = schedule.roll
         case Realtime():
-            out["max_gap"] = schedule.max_gap.iso() if schedule.max_gap else None
+            gap = schedule.max_gap
+            out["max_gap"] = gap.iso() if gap else None
+            if gap is not None and gap.working_days is not None:
+                out["max_gap_working_days"] = gap.working_days
         case Once():
             out["due"] = schedule.due.isoformat()
             out["phrase"] = schedule.phrase
@@ -578,9 +588,13 @@ def _join_quote(lines: Sequence[str]) -> str:
     return out
 
 
+_FULLWIDTH_BRACKETS = str.maketrans("（）", "()")
+
+
 def derive_id(section: str, action_key: str, subject_key: str, agency_keys: Sequence[str]) -> str:
     """An id from meaning, not text: reformatting or converting script never changes it."""
-    basis = "|".join([script.key(section), action_key, subject_key, *sorted(agency_keys)])
+    section_key = script.key(section.translate(_FULLWIDTH_BRACKETS))
+    basis = "|".join([section_key, action_key, subject_key, *sorted(agency_keys)])
     return "o-" + hashlib.sha1(basis.encode("utf-8")).hexdigest()[:8]
 
 

@@ -12,7 +12,7 @@ import json
 from collections.abc import Sequence
 
 from obligations import words
-from obligations.model import Obligation
+from obligations.model import Obligation, Spec
 
 _LIST_HEADERS = {
     "zh": ["編號", "時間", "動作", "事項", "責任單位", "章節"],
@@ -61,3 +61,31 @@ def to_csv(headers: Sequence[str], rows: Sequence[Sequence[str]], bom: bool = Fa
     writer.writerow(headers)
     writer.writerows(rows)
     return buf.getvalue()
+
+
+def explain_obligation(spec: Spec, ob: Obligation, lang: str) -> str:
+    """An obligation with its provenance: document, section, source position and quoted sentence."""
+    zh = lang != "en"
+    labels = (
+        ("義務", "文件", "章節", "位置", "原文", "時間", "責任單位", "渠道")
+        if zh
+        else ("obligation", "document", "section", "defined at", "source", "schedule", "agencies", "channels")
+    )
+    section = f"{ob.source.section} {ob.source.section_title}".strip()
+    values = (
+        f"[{ob.id}] {ob.action} {ob.subject}",
+        spec.title or "-",
+        section or "-",
+        f"{ob.source.file}:{ob.source.line}:{ob.source.column}",
+        f"「{ob.source.quote}」" if ob.source.quote else "-",
+        words.schedule(ob.schedule, lang),
+        words.agencies(ob, lang) or "-",
+        ("、" if zh else ", ").join(ob.channels) or "-",
+    )
+    from obligations.diagnostics import display_width
+
+    width = max(display_width(label) for label in labels)
+    return "".join(
+        f"{label}{' ' * (width - display_width(label))}  {value}\n"
+        for label, value in zip(labels, values, strict=True)
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import attrs
+
 from obligations.model import (
     Count,
     Event,
@@ -80,7 +82,11 @@ def schedule(s: Schedule, lang: str) -> str:
             return ("" if zh else " ").join(parts)
         case Count():
             every_zh, every_en = _EVERY[s.every]
-            return f"{every_zh}至少{s.min_count}次" if zh else f"{every_en}, at least {s.min_count} times"
+            return (
+                f"{every_zh}至少{s.min_count}次"
+                if zh
+                else f"{every_en}, at least {s.min_count} time{'' if s.min_count == 1 else 's'}"
+            )
         case Event():
             return _event(s, lang)
         case Standing():
@@ -106,6 +112,8 @@ def _event(s: Event, lang: str) -> str:
     if s.lead:
         return f"事件{trigger}前{lag(s.lead, lang)}" if zh else f"{lag(s.lead, lang)} before event {trigger}"
     assert s.lag is not None
+    if s.lag.prompt and not zh:
+        return f"promptly (within {lag(attrs.evolve(s.lag, prompt=False), lang)}) after event {trigger}"
     return f"事件{trigger}後{lag(s.lag, lang)}內" if zh else f"within {lag(s.lag, lang)} of event {trigger}"
 
 
