@@ -57,6 +57,7 @@ _KW: dict[str, tuple[str, str, str]] = {
     "roll": ("遇節假日順延", "遇节假日顺延", "roll forward"),
     "no_roll": ("不順延", "不顺延", "no roll"),
     "display": ("公示期", "公示期", "display for"),
+    "extend": ("可延長", "可延长", "extendable by"),
     "via": ("渠道", "渠道", "via"),
     "by": ("by", "by", "by"),
     "from": ("自", "自", "from"),
@@ -261,6 +262,8 @@ class Formatter:
                 return f"{self.kw('display')} {self.duration(d)}"
             case syn.Window():
                 return self.window(c)
+            case syn.Extension(duration=d):
+                return f"{self.kw('extend')} {self.duration(d)}"
         raise AssertionError(c)
 
     def entry(self, e: syn.AgencyEntry) -> str:
@@ -309,7 +312,7 @@ class Formatter:
     def obligation(self, ob: syn.Obligation) -> list[str]:
         parts = [f"[{ob.id}]"] if ob.id else []
         parts += [self.timing(ob.timing), self.name(ob.action, action=True), self.name(ob.subject)]
-        order: list[type] = [syn.Agencies, syn.Channels, syn.Roll, syn.Display, syn.Window]
+        order: list[type] = [syn.Agencies, syn.Channels, syn.Roll, syn.Display, syn.Extension, syn.Window]
         clauses = sorted(ob.clauses, key=lambda c: order.index(type(c)))
         parts += [self.clause(c) for c in clauses]
         return [" ".join(parts), *(f"> {q}" for q in ob.quotes)]

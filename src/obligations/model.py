@@ -216,6 +216,7 @@ class Obligation:
     source: Source
     span: Span
     action_span: Span
+    extension: Lag | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract of ``obligations list --format json`` (docs/list.schema.json)."""
@@ -227,6 +228,7 @@ class Obligation:
             "schedule": schedule_to_dict(self.schedule),
             "channels": list(self.channels),
             "display": self.display.to_dict() if self.display else None,
+            "extension": self.extension.to_dict() if self.extension else None,
             "effective": self.effective.to_dict(),
             "source": {
                 "file": self.source.file,
@@ -660,6 +662,14 @@ def _build_obligations(ck: _Checker, items: Sequence[tuple[syn.Obligation, str, 
             ),
             None,
         )
+        extension = next(
+            (
+                ck.lag(c.duration, "an extension", "延長期")
+                for c in ob.clauses
+                if isinstance(c, syn.Extension)
+            ),
+            None,
+        )
         channels = tuple(n.text for c in ob.clauses if isinstance(c, syn.Channels) for n in c.names)
         schedule = ck.schedule(ob.timing, roll, ck.default_year)
         if ob.id is not None:
@@ -687,6 +697,7 @@ def _build_obligations(ck: _Checker, items: Sequence[tuple[syn.Obligation, str, 
                 source=source,
                 span=ob.span,
                 action_span=ob.action.span,
+                extension=extension,
             )
         )
     return out

@@ -267,7 +267,13 @@ class Display:
     span: Span
 
 
-Clause = Agencies | Channels | Roll | Window | Display
+@attrs.frozen
+class Extension:
+    duration: Duration
+    span: Span
+
+
+Clause = Agencies | Channels | Roll | Window | Display | Extension
 
 
 @attrs.frozen
@@ -650,6 +656,9 @@ class SyntaxBuilder:
 
     def display(self, c: list[Any]) -> Display:
         return Display(c[1], self._span(c))
+
+    def extension(self, c: list[Any]) -> Extension:
+        return Extension(c[1], self._span(c))
 
     def window(self, c: list[Any]) -> Window:
         dates = [x for x in c if isinstance(x, Date)]
