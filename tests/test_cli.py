@@ -73,10 +73,10 @@ def test_invalid_spec_exits_three(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert code == 3
     assert out == ""
     assert err == (
-        "c.obl:1:6: error E102: found the end of the line; expected a word or a quoted name\n"
+        "c.obl:1:4: error E214: this obligation has the action 公布 but no subject\n"
         " 1 | 每周 公布\n"
-        "   |          ^\n"
-        '  = hint: parts of a line are separated by spaces; quote a name that contains spaces or punctuation: 「…」 or "…"\n'
+        "   |      ^^^^\n"
+        "  = hint: write the verb, then what is published: 公布 食品安全抽檢信息 (if 公布 is the subject, add the verb before it)\n"
         "1 error(s)\n"
     )
 

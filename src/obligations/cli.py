@@ -123,7 +123,16 @@ def lint(obj: Context, specs: tuple[str, ...], fmt: str) -> None:
     from obligations.diagnostics import render_all, to_json
     from obligations.lint import lint as run_lint
 
-    results = _compile(obj, specs)
+    if fmt == "json":
+        from obligations.compiler import compile_paths
+
+        results = compile_paths(_spec_paths(specs))
+        errors = [to_json(d, obj.lang) for r in results for d in r.errors]
+        if errors:  # a program reading JSON gets the errors as JSON too
+            click.echo(json.dumps(errors, ensure_ascii=False, indent=2))
+            sys.exit(EXIT_INVALID)
+    else:
+        results = _compile(obj, specs)
     found = 0
     payload: list[dict[str, Any]] = []
     for r in results:

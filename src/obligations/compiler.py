@@ -9,6 +9,7 @@ render them. ``load`` is the raising convenience for library users.
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -89,7 +90,7 @@ class _Loader:
         # Includes come first so that their declarations precede the includer's use of them.
         for stmt in spec_file.statements:
             if isinstance(stmt, Include):
-                self.load(path.parent / stmt.path.text, (*stack, resolved), stmt.span)
+                self.load(path.parent / stmt.path.text, (*stack, resolved), stmt.path.span)
         self.files.append(spec_file)
 
     def _read(self, path: Path, name: str, via: Span | None) -> str | None:
@@ -99,8 +100,27 @@ class _Loader:
             self.diagnostics.append(Diagnostic("E304", via, {"path": name}))
         except OSError as err:
             code = "E301" if via else "E303"
-            self.diagnostics.append(Diagnostic(code, via, {"path": name, "reason": err.strerror or str(err)}))
+            reason_en, reason_zh = _os_reason(err)
+            self.diagnostics.append(
+                Diagnostic(code, via, {"path": name, "reason": reason_en, "reason_zh": reason_zh})
+            )
         return None
+
+
+_OS_REASONS = {
+    errno.ENOENT: ("no such file", "文件不存在"),
+    errno.EACCES: ("permission denied", "沒有讀取權限"),
+    errno.EISDIR: ("it is a directory", "這是一個目錄"),
+    errno.ENOTDIR: ("a part of the path is not a directory", "路徑中有一部分不是目錄"),
+}
+
+
+def _os_reason(err: OSError) -> tuple[str, str]:
+    known = _OS_REASONS.get(err.errno or -1)
+    if known:
+        return known
+    text = err.strerror or str(err)
+    return text, text
 
 
 def compile_file(path: str | Path) -> Compiled:
@@ -124,9 +144,17 @@ def compile_text(text: str, file: str = "<string>") -> Compiled:
 
 def _finish(entry: str, loader: _Loader) -> Compiled:
     spec, diags = check(loader.files)
-    all_diags = (*loader.diagnostics, *diags)
+    # In reading order: files as loaded, then line and column, whatever stage found them.
+    order = {f.file: i for i, f in enumerate(loader.files)}
+    all_diags = tuple(sorted((*loader.diagnostics, *diags), key=lambda d: _position(d, order)))
     has_errors = any(d.is_error for d in all_diags)
     return Compiled(entry, None if has_errors else spec, all_diags, loader.sources, tuple(loader.files))
+
+
+def _position(d: Diagnostic, order: dict[str, int]) -> tuple[int, int, int]:
+    if d.span is None:
+        return (-1, 0, 0)
+    return (order.get(d.span.file, len(order)), d.span.line, d.span.column)
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:

@@ -97,10 +97,10 @@ _W = Severity.WARNING
 MESSAGES: dict[str, Message] = {
     "E101": Message(
         _E,
-        "unexpected character {found}; expected {expected}",
+        "unexpected {found}; expected {expected}",
         "無法識別的{found_zh}；此處應為{expected_zh}",
-        'quote text that contains punctuation: 「…」 or "…"',
-        '含標點的文字請加引號：「…」或 "…"',
+        "{hint_en}",
+        "{hint_zh}",
     ),
     "E102": Message(
         _E,
@@ -125,15 +125,15 @@ MESSAGES: dict[str, Message] = {
     ),
     "E202": Message(
         _E,
-        "{what} {value} does not exist",
-        "{what_zh} {value} 不存在",
+        "{value} does not exist",
+        "{what_zh} {value_zh} 不存在",
         "check the day and month",
         "請檢查月份和日期",
     ),
     "E203": Message(
         _E,
-        "a {deadline} deadline does not fit a {every} period",
-        "「{deadline_zh}」期限不適用於「{every_zh}」週期",
+        "the deadline {deadline} does not fit a {every} period",
+        "期限「{deadline_zh}」不適用於「{every_zh}」週期",
         "{hint_en}",
         "{hint_zh}",
     ),
@@ -147,7 +147,7 @@ MESSAGES: dict[str, Message] = {
     "E205": Message(
         _E,
         "the header field {field} is given twice (first at {first})",
-        "文件頭字段 {field} 重複（首次出現於 {first}）",
+        "文件頭字段「{field_zh}」重複（首次出現於 {first}）",
         "keep one",
         "只保留一處",
     ),
@@ -162,8 +162,8 @@ MESSAGES: dict[str, Message] = {
         _E,
         "{what} must be at least 1, found {value}",
         "{what_zh}至少為 1，卻見到 {value}",
-        "",
-        "",
+        "write a whole number of 1 or more",
+        "請寫 1 或更大的整數",
     ),
     "E208": Message(
         _E,
@@ -174,7 +174,7 @@ MESSAGES: dict[str, Message] = {
     ),
     "E209": Message(
         _E,
-        "同步 refers to obligation {ref}, which does not exist",
+        "the same-day rule (同步 / together with) refers to obligation {ref}, which does not exist",
         "「同步」引用的義務 {ref} 不存在",
         "use the id of an obligation in this spec, e.g. [R-001]",
         "請引用本規範中已有的義務編號，例如 [R-001]",
@@ -189,8 +189,8 @@ MESSAGES: dict[str, Message] = {
     "E212": Message(
         _E,
         "a time limit in hours ({value}) is an exact instant and cannot roll to a working day",
-        "以小時計的時限（{value}）是確切時刻，不能順延",
-        "remove 遇節假日順延, or give the limit in days",
+        "以小時計的時限（{value_zh}）是確切時刻，不能順延",
+        "remove 遇節假日順延 (roll forward), or give the limit in days",
         "刪除「遇節假日順延」，或改以日計",
     ),
     "E213": Message(
@@ -200,10 +200,18 @@ MESSAGES: dict[str, Message] = {
         "add a header line such as 發布日期：2017-09-04",
         "請添加文件頭，例如：發布日期：2017-09-04",
     ),
+    "E214": Message(
+        _E,
+        "this obligation has the action {action} but no subject",
+        "此義務只有動作詞「{action}」，缺少事項",
+        "write the verb, then what is published: 公布 食品安全抽檢信息 "
+        "(if {action} is the subject, add the verb before it)",
+        "先寫動作詞，再寫公開的事項：公布 食品安全抽檢信息（如「{action}」本是事項，請在前面加上動作詞）",
+    ),
     "E301": Message(
         _E,
         "cannot read included file {path}: {reason}",
-        "無法讀取引用的文件 {path}：{reason}",
+        "無法讀取引用的文件 {path}：{reason_zh}",
         "paths are relative to the including file",
         "路徑相對於引用它的文件",
     ),
@@ -217,9 +225,9 @@ MESSAGES: dict[str, Message] = {
     "E303": Message(
         _E,
         "cannot read spec {path}: {reason}",
-        "無法讀取規範文件 {path}：{reason}",
-        "",
-        "",
+        "無法讀取規範文件 {path}：{reason_zh}",
+        "check the path; a directory is read as all the *.obl files in it",
+        "請檢查路徑；給出目錄時讀取其中所有 *.obl 文件",
     ),
     "E304": Message(
         _E,
@@ -246,27 +254,27 @@ MESSAGES: dict[str, Message] = {
         _W,
         "unknown action verb {verb}",
         "未知的動作詞 {verb}",
-        "known verbs: {known}",
-        "已知動作詞：{known}",
+        "known verbs: {known} (and the Chinese ones: {known_zh}); plugins can add more",
+        "已知動作詞：{known_zh}；插件可添加更多",
     ),
     "W403": Message(
         _W,
         "agency {name} is not declared",
         "機構 {name} 未聲明",
-        "declare it: 機構 {name} = <full name>",
-        "請聲明：機構 {name} = <全稱>",
+        "declare it: 機構 {declared} = <full name>",
+        "請聲明：機構 {declared} = <全稱>",
     ),
     "W404": Message(
         _W,
-        "obligation duplicates {other} (same action, subject and agencies)",
-        "本義務與 {other} 重複（動作、事項和機構相同）",
+        "obligation duplicates {other} (same action, subject, agencies and schedule)",
+        "本義務與{other_zh}重複（動作、事項、機構和時間相同）",
         "remove one, or make the difference explicit",
         "刪除其一，或寫明區別",
     ),
     "W405": Message(
         _W,
-        "obligation {id} has no source sentence",
-        "義務 {id} 沒有原文出處",
+        "{id} has no source sentence",
+        "{id_zh}沒有原文出處",
         "add a line starting with > that quotes the source text",
         "在下一行以 > 開頭引用原文",
     ),
@@ -279,8 +287,8 @@ MESSAGES: dict[str, Message] = {
     ),
     "W407": Message(
         _W,
-        "obligation {id} has no responsible agency",
-        "義務 {id} 未指定責任單位",
+        "{id} has no responsible agency",
+        "{id_zh}未指定責任單位",
         "add by <agency>",
         "請添加 by <機構>",
     ),
@@ -318,7 +326,7 @@ def render_text(diag: Diagnostic, sources: Mapping[str, str], lang: str = "zh") 
     if span is not None and text is not None:
         src_lines = text.split("\n")  # the parser counts only \n, so must we
         if 1 <= span.line <= len(src_lines):
-            line = src_lines[span.line - 1]
+            line = src_lines[span.line - 1].replace("\t", " ")
             gutter = str(span.line)
             pad = " " * len(gutter)
             start = min(span.column - 1, len(line))

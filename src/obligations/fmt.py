@@ -311,6 +311,7 @@ class Formatter:
 
     def obligation(self, ob: syn.Obligation) -> list[str]:
         parts = [f"[{ob.id}]"] if ob.id else []
+        assert ob.subject is not None  # format_source refuses lines without one (E214)
         parts += [self.timing(ob.timing), self.name(ob.action, action=True), self.name(ob.subject)]
         order: list[type] = [syn.Agencies, syn.Channels, syn.Roll, syn.Display, syn.Extension, syn.Window]
         clauses = sorted(ob.clauses, key=lambda c: order.index(type(c)))
@@ -394,6 +395,9 @@ def format_source(
     spec_file, diags = parse(text, file)
     if diags:
         raise FormatError(diags)
+    missing = [s for s in spec_file.statements if isinstance(s, syn.Obligation) and s.subject is None]
+    if missing:
+        raise FormatError([Diagnostic("E214", s.action.span, {"action": s.action.text}) for s in missing])
     formatted = format_file(spec_file, text, keywords=keywords, script=script)
     again, diags = parse(formatted, file)
     if diags or meaning(again) != meaning(spec_file):

@@ -6,6 +6,7 @@ Every warning comes from the checked model, so lint sees exactly what ``due`` an
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from obligations import script
@@ -21,13 +22,13 @@ def lint(spec: Spec, extra_actions: Iterable[str] = ()) -> list[Diagnostic]:
     for ob in spec.obligations:
         out.extend(_schedule_warnings(ob))
         if script.key(ob.action) not in known:
-            shown = "、".join(sorted(_display_actions()))
-            out.append(Diagnostic("W402", ob.action_span, {"verb": ob.action, "known": shown}))
+            out.append(Diagnostic("W402", ob.action_span, {"verb": ob.action, **_known_verbs()}))
         for ref in ob.agencies:
             if not ref.declared:
-                out.append(Diagnostic("W403", ref.span, {"name": ref.name}))
+                shown = ref.name if _WORD.fullmatch(ref.name) else f"「{ref.name}」"
+                out.append(Diagnostic("W403", ref.span, {"name": ref.name, "declared": shown}))
         if not ob.agencies:
-            out.append(Diagnostic("W407", ob.span, {"id": ob.id}))
+            out.append(Diagnostic("W407", ob.span, _which(ob)))
         identity = (
             script.key(ob.action),
             script.key(ob.subject),
@@ -36,12 +37,28 @@ def lint(spec: Spec, extra_actions: Iterable[str] = ()) -> list[Diagnostic]:
             _schedule_identity(ob),
         )
         if identity in seen:
-            out.append(Diagnostic("W404", ob.span, {"other": seen[identity].id}))
+            first = seen[identity]
+            out.append(Diagnostic("W404", ob.span, {"other": _label_en(first), "other_zh": _label_zh(first)}))
         else:
             seen[identity] = ob
         if not ob.source.quote:
-            out.append(Diagnostic("W405", ob.span, {"id": ob.id}))
+            out.append(Diagnostic("W405", ob.span, _which(ob)))
     return out
+
+
+_WORD = re.compile(r'[^\s，、,:：（）()「」《》"“”\[\]【】#＃=＝>＞]+')
+
+
+def _label_en(ob: Obligation) -> str:
+    return f"[{ob.id}]" if ob.id_given else f"the obligation on line {ob.source.line}"
+
+
+def _label_zh(ob: Obligation) -> str:
+    return f"[{ob.id}]" if ob.id_given else f"第 {ob.source.line} 行的義務"
+
+
+def _which(ob: Obligation) -> dict[str, str]:
+    return {"id": _label_en(ob), "id_zh": _label_zh(ob)}
 
 
 def _schedule_identity(ob: Obligation) -> object:
@@ -59,7 +76,10 @@ def _schedule_warnings(ob: Obligation) -> list[Diagnostic]:
     return [Diagnostic("W406", schedule.span, {"phrase": schedule.phrase})]
 
 
-def _display_actions() -> list[str]:
+def _known_verbs() -> dict[str, str]:
     from obligations.vocabulary import BUILTIN_ACTIONS
 
-    return [a for a in BUILTIN_ACTIONS if not a.isascii()][:12]
+    return {
+        "known": ", ".join(a for a in BUILTIN_ACTIONS if a.isascii()),
+        "known_zh": "、".join(a for a in BUILTIN_ACTIONS if not a.isascii()),
+    }

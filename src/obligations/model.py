@@ -342,28 +342,73 @@ _EVERY_ZH = {
     Every.HALF_YEAR: "每半年",
     Every.YEAR: "每年",
 }
-_DEADLINE_NAMES = {
+_EVERY_EN = {
+    Every.DAY: "daily",
+    Every.WEEK: "weekly",
+    Every.BIWEEK: "biweekly",
+    Every.MONTH: "monthly",
+    Every.QUARTER: "quarterly",
+    Every.HALF_YEAR: "half-yearly",
+    Every.YEAR: "yearly",
+}
+_FIELD_NAMES = {
+    "title": ("title", "標題"),
+    "issuer": ("issuer", "發布機關"),
+    "issued": ("issued", "發布日期"),
+    "timezone": ("timezone", "時區"),
+    "prompt": ("promptly", "及時"),
+    "effective": ("effective", "有效期"),
+}
+_EN_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_EN_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_ZH_WEEKDAYS = "一二三四五六日"
+_OTHER_PERIODS_EN = "for other periods write 期後N日內 (within N days after the period)"
+_OTHER_PERIODS_ZH = "其他週期請寫「期後N日內」"
+# Which periods each deadline form fits, as hints in both languages.
+_DEADLINE_HINTS = {
     "day_of_period": (
-        "day-of-month (8日前)",
-        "某日前（8日前）",
-        "use it with 每月, or write 期後N日內 for other periods",
-        "與「每月」連用；其他週期請寫「期後N日內」",
+        f"use it with monthly (每月); {_OTHER_PERIODS_EN}",
+        f"與「每月」連用；{_OTHER_PERIODS_ZH}",
     ),
-    "month_day_of_period": (
-        "month-and-day (1月31日前)",
-        "月日（1月31日前）",
-        "use it with 每年",
-        "與「每年」連用",
+    "month_day_of_period": ("use it with yearly (每年)", "與「每年」連用"),
+    "weekday": ("use it with weekly (每周) or biweekly (每兩周)", "與「每周」或「每兩周」連用"),
+    "next_month_day": (
+        f"次月 goes with monthly (每月); {_OTHER_PERIODS_EN}",
+        f"「次月」與「每月」連用；{_OTHER_PERIODS_ZH}",
     ),
-    "weekday": ("weekday (周二)", "星期（周二）", "use it with 每周 or 每兩周", "與「每周」或「每兩周」連用"),
-    "next_month_day": ("next-month (次月10日前)", "次月（次月10日前）", "use it with 每月", "與「每月」連用"),
     "next_year_day": (
-        "next-year (次年7月1日前)",
-        "次年（次年7月1日前）",
-        "use it with 每年",
-        "與「每年」連用",
+        f"次年 goes with yearly (每年); {_OTHER_PERIODS_EN}",
+        f"「次年」與「每年」連用；{_OTHER_PERIODS_ZH}",
     ),
 }
+
+
+def _deadline_label(form: str, d: PeriodDeadline) -> tuple[str, str]:
+    """The deadline as the user wrote it, in English and Chinese."""
+    month = _EN_MONTHS[(d.month or 1) - 1] if 1 <= (d.month or 1) <= 12 else str(d.month)
+    if form == "day_of_period":
+        return f"by day {d.day}", f"{d.day}日前"
+    if form == "month_day_of_period":
+        return f"by {d.day} {month}", f"{d.month}月{d.day}日前"
+    if form == "weekday":
+        w = (d.weekday or 1) - 1
+        return f"on {_EN_WEEKDAYS[w]}", f"周{_ZH_WEEKDAYS[w]}"
+    if form == "next_month_day":
+        return f"by day {d.day} of next month", f"次月{d.day}日前"
+    return f"by {d.day} {month} of next year", f"次年{d.month}月{d.day}日前"
 
 
 @attrs.define
@@ -373,6 +418,7 @@ class _Checker:
     agencies: dict[str, Agency] = attrs.field(factory=dict)  # key -> agency
     agency_order: list[Agency] = attrs.field(factory=list)
     prompt: Lag = attrs.field(factory=lambda: Lag(DEFAULT_PROMPT_DAYS, Unit.WORKING_DAY, True))
+    roll_span: Span | None = None
     default_year: int | None = None
 
     def error(self, code: str, span: Span | None, **args: Any) -> None:
@@ -382,9 +428,10 @@ class _Checker:
     def read_header(self, fields: Iterable[syn.HeaderField]) -> None:
         for f in fields:
             if f.field in self.header:
-                self.error("E205", f.span, field=f.field, first=self.header[f.field][1])
+                en, zh = _FIELD_NAMES[f.field]
+                self.error("E205", f.span, field=en, field_zh=zh, first=self.header[f.field][1])
                 continue
-            self.header[f.field] = (f.value, f.span)
+            self.header[f.field] = (f.value, f.value_span or f.span)
         if "prompt" in self.header:
             d: syn.Duration = self.header["prompt"][0]
             if self._positive(d.amount, d.span, "the default for 及時", "「及時」的默認時限"):
@@ -416,7 +463,12 @@ class _Checker:
             return dt.date(d.year, d.month, d.day)
         except ValueError:
             self.error(
-                "E202", d.span, what="date", what_zh="日期", value=f"{d.year}-{d.month:02d}-{d.day:02d}"
+                "E202",
+                d.span,
+                what="the date",
+                what_zh="日期",
+                value=f"{d.year}-{d.month:02d}-{d.day:02d}",
+                value_zh=f"{d.year}-{d.month:02d}-{d.day:02d}",
             )
             return None
 
@@ -489,7 +541,8 @@ class _Checker:
                 trigger = t.event.text if t.event else DEFAULT_TRIGGER
                 lag = self.lag(t.lag)
                 if roll and lag.unit is Unit.HOUR:
-                    self.error("E212", t.span, value=f"{lag.amount}h")
+                    span = self.roll_span or t.span
+                    self.error("E212", span, value=f"{lag.amount} hours", value_zh=f"{lag.amount}小時")
                 return Event(trigger, lag, False, None, None, roll, t.span)
             case syn.EventSameDay():
                 return Event(t.event.text, None, True, None, None, roll, t.span)
@@ -540,13 +593,14 @@ class _Checker:
             case _:
                 raise AssertionError(f"unhandled deadline {d!r}")
         if every not in _DEADLINE_FITS[form]:
-            en, zh, hint_en, hint_zh = _DEADLINE_NAMES[form]
+            en, zh = _deadline_label(form, out)
+            hint_en, hint_zh = _DEADLINE_HINTS[form]
             self.error(
                 "E203",
                 d.span,
                 deadline=en,
                 deadline_zh=zh,
-                every=every.value,
+                every=_EVERY_EN[every],
                 every_zh=_EVERY_ZH[every],
                 hint_en=hint_en,
                 hint_zh=hint_zh,
@@ -562,8 +616,14 @@ class _Checker:
         try:
             dt.date(2000, month, day)  # a leap year, so 2月29日前 is allowed
         except ValueError:
-            label = f"{month}月{day}日" if d.month else f"{day}日"
-            self.error("E202", span, what="day", what_zh="日期", value=label)
+            label_zh = f"{month}月{day}日" if d.month else f"{day}日"
+            if d.month and not 1 <= month <= 12:
+                label_en = f"month {month}"
+            elif d.month:
+                label_en = f"{day} {_EN_MONTHS[month - 1]}"
+            else:
+                label_en = f"day {day}"
+            self.error("E202", span, what="the date", what_zh="日期", value=label_en, value_zh=label_zh)
             return False
         return True
 
@@ -640,7 +700,7 @@ def _build_obligations(ck: _Checker, items: Sequence[tuple[syn.Obligation, str, 
     names: list[str] = []
     for ob, _, _ in items:
         names.append(ob.action.text)
-        names.append(ob.subject.text)
+        names.append(ob.subject.text if ob.subject else "")
         names.extend(e.name.text for c in ob.clauses if isinstance(c, syn.Agencies) for e in c.entries)
     all_keys = iter(script.keys(names))
 
@@ -649,10 +709,14 @@ def _build_obligations(ck: _Checker, items: Sequence[tuple[syn.Obligation, str, 
     derived_count: dict[str, int] = {}
     for ob, section, title in items:
         action_key, subject_key = next(all_keys), next(all_keys)
+        if ob.subject is None:
+            ck.error("E214", ob.action.span, action=ob.action.text)
         entries = [e for c in ob.clauses if isinstance(c, syn.Agencies) for e in c.entries]
         entry_keys = [next(all_keys) for _ in entries]
         refs = ck.agency_refs(entries, entry_keys)
-        roll = next((c.on for c in ob.clauses if isinstance(c, syn.Roll)), None)
+        roll_clause = next((c for c in ob.clauses if isinstance(c, syn.Roll)), None)
+        roll = roll_clause.on if roll_clause else None
+        ck.roll_span = roll_clause.span if roll_clause else None
         windows = [ck.window(c) for c in ob.clauses if isinstance(c, syn.Window)]
         display = next(
             (
@@ -675,7 +739,7 @@ def _build_obligations(ck: _Checker, items: Sequence[tuple[syn.Obligation, str, 
         if ob.id is not None:
             ob_id = ob.id
             if ob_id in seen_ids:
-                ck.error("E201", ob.span, id=ob_id, first=seen_ids[ob_id])
+                ck.error("E201", ob.id_span or ob.span, id=ob_id, first=seen_ids[ob_id])
             seen_ids.setdefault(ob_id, ob.span)
         else:
             base = derive_id(section, action_key, subject_key, [script.key(r.name) for r in refs])
@@ -688,7 +752,7 @@ def _build_obligations(ck: _Checker, items: Sequence[tuple[syn.Obligation, str, 
                 id=ob_id,
                 id_given=ob.id is not None,
                 action=ob.action.text,
-                subject=ob.subject.text,
+                subject=ob.subject.text if ob.subject else "",
                 agencies=refs,
                 schedule=schedule,
                 channels=channels,

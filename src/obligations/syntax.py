@@ -81,6 +81,7 @@ class HeaderField:
     field: str  # title | issuer | issued | timezone | prompt | effective
     value: Any  # str | Date | Duration | Window
     span: Span
+    value_span: Span | None = None
 
 
 @attrs.frozen
@@ -281,11 +282,12 @@ class Obligation:
     id: str | None
     timing: Timing
     action: Name
-    subject: Name
+    subject: Name | None  # None only in a line with an error (E214), never in a compiled spec
     clauses: tuple[Clause, ...]
     quotes: tuple[str, ...]
     english: bool  # written with English keywords (for fmt's default style)
     span: Span
+    id_span: Span | None = None
 
 
 Statement = HeaderField | AgencyDecl | Include | Section | Obligation
@@ -430,7 +432,7 @@ class SyntaxBuilder:
         return HeaderField("issued", c[1], self._span(c))
 
     def timezone(self, c: list[Any]) -> HeaderField:
-        return HeaderField("timezone", str(c[1]), self._span(c))
+        return HeaderField("timezone", str(c[1]), self._span(c), _tok_span(self.file, c[1]))
 
     def prompt_default(self, c: list[Any]) -> HeaderField:
         return HeaderField("prompt", c[1], self._span(c))
@@ -455,15 +457,19 @@ class SyntaxBuilder:
 
     def obligation(self, c: list[Any]) -> Obligation:
         ob_id = None
+        id_span = None
         items = list(c)
         if isinstance(items[0], Token) and items[0].type == "OB_ID":
+            id_span = _tok_span(self.file, items[0])
             ob_id = str(items.pop(0))[1:-1]
-        timing, action, subject, *rest = items
+        timing, action, *rest = items
+        subject = rest.pop(0) if rest and isinstance(rest[0], Name) else None
         clauses = tuple(x for x in rest if not isinstance(x, str | Token))
         quotes = tuple(x for x in rest if isinstance(x, str) and not isinstance(x, Token))
         end = self._span([action, subject, *clauses])
         english = self.text[timing.span.start : timing.span.start + 1].isascii()
-        return Obligation(ob_id, timing, action, subject, clauses, quotes, english, self._span(c[:1]).to(end))
+        span = self._span(c[:1]).to(end)
+        return Obligation(ob_id, timing, action, subject, clauses, quotes, english, span, id_span)
 
     def quote(self, c: list[Any]) -> str:
         return str(c[0])[1:].strip()
@@ -478,7 +484,9 @@ class SyntaxBuilder:
             return Name(f"《{inner}》" if mark == "《" else inner, mark, span)
         return Name(text, "", span)
 
-    action = subject = event_name = agency_name = channel_name = decl_name = path = name
+    action = subject = event_name = agency_name = channel_name = decl_name = full_name = alias_name = path = (
+        name
+    )
 
     def date(self, c: list[Any]) -> Date:
         y, m, d = [*_digits(str(c[0])), 0, 0, 0][:3]
