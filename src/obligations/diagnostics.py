@@ -208,6 +208,21 @@ MESSAGES: dict[str, Message] = {
         "(if {action} is the subject, add the verb before it)",
         "先寫動作詞，再寫公開的事項：公布 食品安全抽檢信息（如「{action}」本是事項，請在前面加上動作詞）",
     ),
+    "E215": Message(
+        _E,
+        "a count (至少N次 / at least N times) cannot also have a deadline or a lead time",
+        "次數要求（至少N次）不能同時帶期限或提前量",
+        "a count is due at the end of its period; write the deadline as a separate obligation "
+        "if the text has one",
+        "次數要求在週期末到期；如原文另有期限，請另寫一條義務",
+    ),
+    "E216": Message(
+        _E,
+        "{what} is given twice on this line",
+        "本行{what_zh}寫了兩次",
+        "keep one; for a rule that changes on a date, write two obligations, each with its own window",
+        "只保留一個；規則在某日變更時，請寫兩條義務，各帶自己的有效期",
+    ),
     "E301": Message(
         _E,
         "cannot read included file {path}: {reason}",

@@ -569,7 +569,12 @@ class _Checker:
             return Unscheduled("定期", t.span)
         if t.count is not None:
             self._positive(t.count.min_count, t.count.span, "a count", "次數")
+            extra = t.deadline or t.lead
+            if extra is not None:  # never drop what was written: a count has no single deadline
+                self.error("E215", extra.span)
             return Count(period.every, t.count.min_count, t.span)
+        if t.deadline is not None and period.weekday is not None:
+            self.error("E216", t.deadline.span, what="the weekday", what_zh="星期")
         deadline = self.deadline(t.deadline, period.every) if t.deadline else None
         if deadline is None and period.weekday is not None:
             deadline = PeriodDeadline("weekday", weekday=period.weekday)
@@ -714,6 +719,7 @@ def _build_obligations(ck: _Checker, items: Sequence[tuple[syn.Obligation, str, 
         entries = [e for c in ob.clauses if isinstance(c, syn.Agencies) for e in c.entries]
         entry_keys = [next(all_keys) for _ in entries]
         refs = ck.agency_refs(entries, entry_keys)
+        _check_repeated_clauses(ck, ob)
         roll_clause = next((c for c in ob.clauses if isinstance(c, syn.Roll)), None)
         roll = roll_clause.on if roll_clause else None
         ck.roll_span = roll_clause.span if roll_clause else None
@@ -765,6 +771,26 @@ def _build_obligations(ck: _Checker, items: Sequence[tuple[syn.Obligation, str, 
             )
         )
     return out
+
+
+_SINGLE_CLAUSES: dict[type, tuple[str, str]] = {
+    syn.Roll: ("the roll rule (遇節假日順延 / 不順延)", "順延規則"),
+    syn.Display: ("the display period (公示期)", "公示期"),
+    syn.Window: ("the effective window (自…至…)", "有效期"),
+    syn.Extension: ("the extension (可延長)", "可延長期限"),
+}
+
+
+def _check_repeated_clauses(ck: _Checker, ob: syn.Obligation) -> None:
+    """A clause that can hold one value must not be written twice: one of them would be lost."""
+    seen: set[type] = set()
+    for clause in ob.clauses:
+        kind = type(clause)
+        if kind in _SINGLE_CLAUSES:
+            if kind in seen:
+                what, what_zh = _SINGLE_CLAUSES[kind]
+                ck.error("E216", clause.span, what=what, what_zh=what_zh)
+            seen.add(kind)
 
 
 def _check_refs(ck: _Checker, spec: Spec) -> None:
