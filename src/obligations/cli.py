@@ -176,6 +176,46 @@ def explain(obj: Context, obligation_id: str, specs: tuple[str, ...]) -> None:
     )
 
 
+# ---- plugins ------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_obj
+def plugins(obj: Context, fmt: str) -> None:
+    """List installed plugins (built-in ones too), where they come from, and any that failed to load."""
+    import json
+
+    from obligations import report
+    from obligations.plugins import all_plugins
+
+    found = all_plugins()
+    if fmt == "json":
+        rows = [
+            {
+                "group": p.group,
+                "name": p.name,
+                "value": p.value,
+                "distribution": p.distribution,
+                "error": p.error,
+            }
+            for p in found
+        ]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        ok, failed = ("ok", "failed: ") if obj.lang == "en" else ("正常", "加載失敗：")
+        headers = (
+            ["group", "name", "distribution", "status"]
+            if obj.lang == "en"
+            else ["類別", "名稱", "來源", "狀態"]
+        )
+        rows_t = [
+            [p.group, p.name, p.distribution, ok if p.error is None else failed + p.error] for p in found
+        ]
+        click.echo(report.table(headers, rows_t), nl=False)
+    sys.exit(EXIT_FINDINGS if any(p.error for p in found) else EXIT_OK)
+
+
 # ---- fmt ----------------------------------------------------------------------------------------
 
 

@@ -15,7 +15,13 @@ import attrs
 
 from obligations import script
 
-GROUPS = ("obligations.calendars", "obligations.actions")
+GROUPS = (
+    "obligations.calendars",  # holiday calendars: a zero-argument factory returning a HolidayCalendar
+    "obligations.actions",  # action verb vocabularies: an iterable of verbs
+    "obligations.sources",  # evidence sources: an EvidenceSource
+    "obligations.formats",  # output formats
+    "obligations.extractors",  # drafting specs from text (heavier models sit here)
+)
 
 
 @attrs.frozen
@@ -31,6 +37,11 @@ class Plugin:
 def _dist_name(ep: EntryPoint) -> str:
     dist = getattr(ep, "dist", None)
     return str(getattr(dist, "name", "?")) if dist is not None else "?"
+
+
+def all_plugins() -> list[Plugin]:
+    """Every installed plugin of every group, loaded, with the error of any that failed."""
+    return [p for group in GROUPS for p in load_group(group)]
 
 
 @cache

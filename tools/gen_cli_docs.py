@@ -1,0 +1,57 @@
+"""Generate docs/cli.md from the click commands themselves, so the reference cannot drift.
+
+Run ``python tools/gen_cli_docs.py`` after changing a command; tests/test_cli_docs.py fails
+when docs/cli.md differs from what this prints.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "docs" / "cli.md"
+
+INTRO = """# Command-line reference
+
+Generated from the commands by `python tools/gen_cli_docs.py`; do not edit by hand.
+
+- Messages follow `--lang zh|en` (default: the locale; Chinese when unsure).
+- Exit codes: 0 fine, 1 findings (lint warnings, late or missing items, rejected rows, a file `fmt` would
+  change), 2 usage error, 3 invalid spec or unreadable input.
+- Output never contains colour or progress bars, so it pipes cleanly (`NO_COLOR` is respected trivially).
+- Shell completion (click's): `eval "$(_OBLIGATIONS_COMPLETE=bash_source obligations)"` in `~/.bashrc`
+  (`zsh_source` for zsh, `fish_source` for fish).
+"""
+
+
+def _section(cmd: click.Command, path: list[str]) -> list[str]:
+    ctx = click.Context(cmd, info_name=" ".join(path), terminal_width=100, max_content_width=100)
+    lines = [
+        f"{'#' * min(len(path) + 1, 4)} `{' '.join(path)}`",
+        "",
+        "```text",
+        cmd.get_help(ctx).rstrip(),
+        "```",
+        "",
+    ]
+    if isinstance(cmd, click.Group):
+        for name in sorted(cmd.list_commands(ctx)):
+            sub = cmd.get_command(ctx, name)
+            if sub is not None and not sub.hidden:
+                lines += _section(sub, [*path, name])
+    return lines
+
+
+def render() -> str:
+    from obligations.cli import main
+
+    return INTRO + "\n" + "\n".join(_section(main, ["obligations"])).rstrip() + "\n"
+
+
+if __name__ == "__main__":
+    OUT.write_text(render(), encoding="utf-8")
+    print(f"wrote {OUT.relative_to(ROOT)}")
+    sys.exit(0)
