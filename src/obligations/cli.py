@@ -264,5 +264,11 @@ def fmt(
     sys.exit(EXIT_FINDINGS if check and changed else EXIT_OK)
 
 
+# Commands defined in their own modules (each imports only click at module level).
+from obligations.cli_evidence import evidence  # noqa: E402
+
+main.add_command(evidence)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,1374 @@
+"""Evidence: what was actually published, read from the files disclosure offices keep.
+
+An evidence file is a table (CSV, JSON Lines or Excel .xlsx) with one publication a row:
+which duty it answers (an obligation id, or a subject matched later), who published it,
+when, where (url, channel) and for which period. Every source turns a file into a
+``LoadResult`` that accounts for every data row exactly once: a row is either a
+``EvidenceRecord`` or a ``Rejected`` row with its spreadsheet row number and a reason in
+Chinese and English. Blank rows hold nothing and are counted apart (``blank_rows``).
+
+A file that cannot be read at all (unknown encoding, no header with the required columns,
+empty, not a workbook) raises ``EvidenceFileError`` (an ``InputError``). Files are streamed:
+a row is never longer in memory than the field limit allows, whatever the file holds.
+
+Sources are plugins (entry point group ``obligations.sources``); the built-in ones are
+``CSV_SOURCE``, ``JSONL_SOURCE`` and ``XLSX_SOURCE``. ``docs/evidence.md`` has every rule.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
+
+import attrs
+import pendulum
+
+from obligations import script
+from obligations.errors import InputError
+
+if TYPE_CHECKING:
+    from obligations.plugins import Plugin
+
+SOURCES_GROUP = "obligations.sources"
+DEFAULT_TIMEZONE = "Asia/Shanghai"  # as obligations.model.DEFAULT_TIMEZONE (not imported: it pulls lark)
+MAX_FIELD = 1_048_576  # characters in one cell; a longer cell rejects its row (field_too_large)
+EARLIEST_YEAR = 1990  # before this a timestamp is a spreadsheet artefact (1899-12-30 is Excel's zero)
+HEADER_SEARCH_ROWS = 10  # the header may sit below a title row or two, as office sheets often have
+ENCODINGS = ("utf-8", "gb18030")  # tried in this order; utf-8 also accepts a BOM
+_CHUNK = 1 << 16
+
+FIELDS = ("obligation", "subject", "agency", "published_at", "url", "title", "channel", "period")
+REQUIRED = ("agency", "published_at")  # and one of obligation / subject
+
+# Field → (Chinese name, English name) as shown in messages and written as headers.
+FIELD_NAMES: dict[str, tuple[str, str]] = {
+    "obligation": ("編號", "obligation"),
+    "subject": ("事項", "subject"),
+    "agency": ("單位", "agency"),
+    "published_at": ("發布時間", "published_at"),
+    "url": ("鏈接", "url"),
+    "title": ("標題", "title"),
+    "channel": ("渠道", "channel"),
+    "period": ("期間", "period"),
+}
+
+# Every header a column may carry, compared script-insensitively (obligations.script.key) after
+# dropping spaces, underscores, hyphens, "*" marks and a bracketed remark such as （必填）.
+# 事項 is special: the subject, or the obligation id when the file has no id column and the
+# cell looks like an id (HM-12, o-1a2b3c4d).
+_HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "obligation": ("obligation", "obligation id", "id", "編號", "義務編號", "事項編號"),
+    "subject": ("subject", "公開事項", "公開內容"),
+    "agency": ("agency", "單位", "發布單位", "公開主體", "責任單位", "部門", "機構"),
+    "published_at": (
+        "published_at",
+        "published",
+        "date",
+        "time",
+        "發布時間",
+        "發布日期",
+        "公開時間",
+        "公開日期",
+        "時間",
+        "日期",
+    ),
+    "url": ("url", "link", "鏈接", "網址", "鏈接地址", "網頁鏈接"),
+    "title": ("title", "標題", "名稱"),
+    "channel": ("channel", "渠道", "公開渠道", "發布渠道", "公開方式"),
+    "period": ("period", "期間", "所屬期間", "報告期", "期次"),
+}
+_SUBJECT_OR_ID = "事項"
+_AMBIGUOUS = "subject_or_id"
+
+_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]*")  # the spec grammar's OB_ID, without brackets
+_ID_BRACKETS = re.compile(r"^[\[【](.*)[\]】]$")
+
+
+# ---- periods -----------------------------------------------------------------------------------
+
+PeriodKind = Literal["day", "week", "month", "quarter", "half-year", "year"]  # = syntax.Every values
+_QUARTER_ZH = "一二三四"
+_ZH_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+@attrs.frozen(order=True)
+class Period:
+    """The period a publication covers: a year, half, quarter, month, ISO week or day.
+
+    ``start`` and ``end`` are inclusive. ``str()`` is the canonical label (``2026-Q3``) that
+    ``parse_period`` reads back and the ledger stores.
+    """
+
+    start: pendulum.Date
+    end: pendulum.Date
+    kind: PeriodKind
+
+    def __str__(self) -> str:
+        s = self.start
+        match self.kind:
+            case "year":
+                return f"{s.year}"
+            case "half-year":
+                return f"{s.year}-H{1 if s.month == 1 else 2}"
+            case "quarter":
+                return f"{s.year}-Q{(s.month - 1) // 3 + 1}"
+            case "month":
+                return f"{s.year}-{s.month:02d}"
+            case "week":
+                year, week, _ = s.isocalendar()
+                return f"{year}-W{week:02d}"
+            case _:
+                return s.isoformat()
+
+    def label(self, lang: str = "zh") -> str:
+        if lang == "en":
+            return str(self)
+        s = self.start
+        match self.kind:
+            case "year":
+                return f"{s.year}年"
+            case "half-year":
+                return f"{s.year}年{'上' if s.month == 1 else '下'}半年"
+            case "quarter":
+                return f"{s.year}年第{_QUARTER_ZH[(s.month - 1) // 3]}季度"
+            case "month":
+                return f"{s.year}年{s.month}月"
+            case "week":
+                year, week, _ = s.isocalendar()
+                return f"{year}年第{week}周"
+            case _:
+                return f"{s.year}年{s.month}月{s.day}日"
+
+    def contains(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+
+def _month_end(year: int, month: int) -> pendulum.Date:
+    return pendulum.Date(year, month, 1).end_of("month")
+
+
+def _period(kind: PeriodKind, year: int, index: int = 1) -> Period:
+    """The ``index``-th period of ``kind`` in ``year`` (1-based); ValueError when out of range."""
+    if kind == "year":
+        return Period(pendulum.Date(year, 1, 1), pendulum.Date(year, 12, 31), kind)
+    if kind == "half-year":
+        if index not in (1, 2):
+            raise ValueError(f"half {index}")
+        first = 1 + 6 * (index - 1)
+        return Period(pendulum.Date(year, first, 1), _month_end(year, first + 5), kind)
+    if kind == "quarter":
+        if not 1 <= index <= 4:
+            raise ValueError(f"quarter {index}")
+        first = 1 + 3 * (index - 1)
+        return Period(pendulum.Date(year, first, 1), _month_end(year, first + 2), kind)
+    if kind == "month":
+        if not 1 <= index <= 12:
+            raise ValueError(f"month {index}")
+        return Period(pendulum.Date(year, index, 1), _month_end(year, index), kind)
+    if kind == "week":
+        monday = dt.date.fromisocalendar(year, index, 1)  # ValueError for week 53 of a 52-week year
+        start = pendulum.Date(monday.year, monday.month, monday.day)
+        return Period(start, start.add(days=6), kind)
+    raise ValueError(kind)
+
+
+def _zh_number(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    if text.startswith("十"):
+        return 10 + (_ZH_DIGITS[text[1:]] if text[1:] else 0)
+    return _ZH_DIGITS[text]
+
+
+_Y = r"(?P<y>\d{4})"
+_PERIOD_PATTERNS: tuple[tuple[str, PeriodKind], ...] = (
+    (rf"{_Y}\s*(?:年度?)?", "year"),
+    (rf"{_Y}\s*[-/.]?\s*H(?P<i>[12])", "half-year"),
+    (rf"{_Y}\s*年?\s*(?P<i>[上下])\s*半年度?", "half-year"),
+    (rf"{_Y}\s*[-/.]?\s*Q(?P<i>[1-4])", "quarter"),
+    (rf"{_Y}\s*年?\s*第?\s*(?P<i>[1-4一二三四])\s*季度?", "quarter"),
+    (rf"{_Y}\s*[-/.]?\s*W(?P<i>\d{{1,2}})", "week"),
+    (rf"{_Y}\s*年?\s*第\s*(?P<i>\d{{1,2}})\s*[周週]", "week"),
+    (rf"{_Y}\s*[-/.]\s*(?P<i>\d{{1,2}})", "month"),
+    (rf"{_Y}\s*年\s*(?P<i>\d{{1,2}}|十[一二]?|[一二三四五六七八九])\s*月份?", "month"),
+)
+_PERIOD_FORMS = tuple((re.compile(pattern, re.IGNORECASE), kind) for pattern, kind in _PERIOD_PATTERNS)
+
+
+def parse_period(text: str) -> Period:
+    """``2026``, ``2026-H1``, ``2026-Q3``, ``2026-10``, ``2026-W41``, ``2026-10-09`` and the Chinese
+    forms (2026年, 2026年上半年, 2026年第三季度, 2026年10月, 2026年第41周, 2026年10月9日).
+
+    Weeks are ISO weeks. Raises ValueError for anything else (also 2026-13, 2026-W54).
+    """
+    s = _normalize(text)
+    for pattern, kind in _PERIOD_FORMS:
+        m = pattern.fullmatch(s)
+        if m is None:
+            continue
+        year = int(m["y"])
+        if kind == "year":
+            return _period(kind, year)
+        raw = m["i"]
+        if kind == "half-year":
+            index = {"上": 1, "下": 2}.get(raw) or int(raw)
+        elif kind == "quarter":
+            index = _QUARTER_ZH.index(raw) + 1 if raw in _QUARTER_ZH else int(raw)
+        else:
+            index = _zh_number(raw)
+        return _period(kind, year, index)
+    day = _date_only(s)
+    if day is not None:
+        return Period(day, day, "day")
+    raise ValueError(f"not a period: {text!r}")
+
+
+def _date_only(s: str) -> pendulum.Date | None:
+    m = _DATE_RE.match(s)
+    if m is None or s[m.end() :].strip():
+        return None
+    return pendulum.Date(int(m["y"]), int(m["m"]), int(m["d"]))  # ValueError for 2026-02-30
+
+
+# ---- timestamps --------------------------------------------------------------------------------
+
+_DATE_RE = re.compile(
+    r"(?P<y>\d{4})\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})(?:\s*日)?",
+)
+_ZONE_RE = re.compile(r"\s*(?P<z>Z|UTC|GMT|(?:UTC|GMT)?[+-]\d{1,2}(?::?\d{2})?)$", re.IGNORECASE)
+_AMPM = r"上午|下午|早上|晚上|中午|AM|PM"
+_TIME_RE = re.compile(
+    rf"(?:(?P<ap1>{_AMPM})\s*)?(?P<H>\d{{1,2}})\s*(?::|時|点)\s*"
+    r"(?:(?P<M>\d{1,2})\s*(?::|分)?\s*(?:(?P<S>\d{1,2})(?:[.,](?P<f>\d{1,9}))?\s*秒?)?)?"
+    rf"\s*(?P<ap2>{_AMPM})?",
+    re.IGNORECASE,
+)
+
+
+def _normalize(text: str) -> str:
+    """Full-width digits and punctuation to ASCII (NFKC), 點/時 to one spelling, spaces trimmed."""
+    return unicodedata.normalize("NFKC", text).replace("點", "点").replace("时", "時").strip()
+
+
+def parse_timestamp(text: str, tz: str) -> tuple[pendulum.DateTime, bool]:
+    """A publication time and whether it was a date alone (``date_only``).
+
+    Accepted: ISO 8601 with or without a zone (``2026-10-09T14:30:00+08:00``, ``…Z``), a space
+    instead of ``T``, ``/`` or ``.`` between date parts (``2026/10/9 14:30``), Chinese forms
+    (``2026年10月9日 14時30分``, ``下午2:30``), full-width digits. Without a zone the time is in
+    ``tz``; a date alone is 00:00 of that day in ``tz``. The result is in ``tz`` (same instant).
+    Raises ValueError for anything else, or a year before 1990.
+    """
+    s = _normalize(text)
+    m = _DATE_RE.match(s)
+    if m is None:
+        raise ValueError("not a date")
+    year, month, day = int(m["y"]), int(m["m"]), int(m["d"])
+    rest = s[m.end() :].strip()
+    zone: pendulum.Timezone | pendulum.FixedTimezone | None = None
+    zm = _ZONE_RE.search(rest)
+    if zm is not None:
+        zone = _zone(zm["z"])
+        rest = rest[: zm.start()].strip()
+    if rest[:1] in ("T", "t"):
+        rest = rest[1:].strip()
+    hour = minute = second = micro = 0
+    date_only = not rest
+    if rest:
+        tm = _TIME_RE.fullmatch(rest)
+        if tm is None:
+            raise ValueError("not a time of day")
+        hour = int(tm["H"])
+        minute = int(tm["M"] or 0)
+        second = int(tm["S"] or 0)
+        micro = int((tm["f"] or "0")[:6].ljust(6, "0"))
+        marker = (tm["ap1"] or tm["ap2"] or "").upper()
+        if marker:
+            if not 1 <= hour <= 12:
+                raise ValueError("hour with 上午/下午 must be 1-12")
+            if marker in ("PM", "下午", "晚上", "中午") and hour != 12:
+                hour += 12
+            elif marker in ("AM", "上午", "早上") and hour == 12:
+                hour = 0
+    if year < EARLIEST_YEAR:
+        raise ValueError(f"year {year} is before {EARLIEST_YEAR}")
+    dt.datetime(year, month, day, hour, minute, second, micro)  # ValueError for 2026-02-30, 25:00
+    if zone is not None:
+        stamp = pendulum.datetime(year, month, day, hour, minute, second, micro, tz=zone)
+        return stamp.in_timezone(tz), date_only
+    return pendulum.datetime(year, month, day, hour, minute, second, micro, tz=tz), date_only
+
+
+def _zone(text: str) -> pendulum.Timezone | pendulum.FixedTimezone:
+    t = text.upper().removeprefix("UTC").removeprefix("GMT")
+    if t in ("", "Z"):
+        return pendulum.UTC
+    sign = -1 if t[0] == "-" else 1
+    digits = t[1:].replace(":", "")
+    hours, minutes = (int(digits[:-2]), int(digits[-2:])) if len(digits) > 2 else (int(digits), 0)
+    if hours > 14 or minutes >= 60:
+        raise ValueError(f"bad offset {text}")
+    return pendulum.FixedTimezone(sign * (hours * 3600 + minutes * 60))
+
+
+def check_timezone(tz: str) -> None:
+    """Raise ``EvidenceFileError`` (code ``bad_timezone``) unless ``tz`` is an IANA zone name."""
+    try:
+        pendulum.timezone(tz)
+    except Exception as err:  # pendulum raises its own InvalidTimezone / ZoneInfoNotFoundError
+        raise EvidenceFileError(
+            "bad_timezone",
+            None,
+            f"未知時區「{tz}」（請寫 IANA 名稱，例如 Asia/Shanghai）",
+            f"unknown time zone {tz!r} (use an IANA name such as Asia/Shanghai)",
+        ) from err
+
+
+# ---- records -----------------------------------------------------------------------------------
+
+
+def _aware(_: Any, attribute: attrs.Attribute[Any], value: pendulum.DateTime) -> None:
+    if value.tzinfo is None:
+        raise ValueError(f"{attribute.name} must carry a time zone")
+
+
+@attrs.frozen
+class RecordSource:
+    """Where a record came from: a file and a row (spreadsheet numbering, header = 1), or a line."""
+
+    file: str
+    row: int | None = None
+
+    def __str__(self) -> str:
+        return self.file if self.row is None else f"{self.file}:{self.row}"
+
+
+@attrs.frozen
+class EvidenceRecord:
+    """One publication. ``obligation`` or ``subject`` (or both) say which duty it answers."""
+
+    agency: str
+    published_at: pendulum.DateTime = attrs.field(validator=_aware)
+    obligation: str | None = None
+    subject: str | None = None  # matched to obligations script-insensitively (later)
+    url: str | None = None
+    title: str | None = None
+    channel: str | None = None
+    period: Period | None = None
+    date_only: bool = False  # the file gave a date without a time: published_at is 00:00 that day
+    source: RecordSource | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if not self.agency.strip():
+            raise ValueError("agency must not be empty")
+        if not (self.obligation or self.subject):
+            raise ValueError("a record needs an obligation id or a subject")
+
+    @property
+    def published_date(self) -> pendulum.Date:
+        return self.published_at.date()
+
+
+@attrs.frozen
+class Rejected:
+    """A row that did not become a record: where, why (a stable code) and a message in zh and en."""
+
+    row: int
+    code: str
+    message_zh: str
+    message_en: str
+    file: str = ""
+
+    def message(self, lang: str = "zh") -> str:
+        return self.message_en if lang == "en" else self.message_zh
+
+
+@attrs.frozen
+class LoadResult:
+    """Every data row of a file, accounted for once: ``len(records) + len(rejected) == rows_read``.
+
+    ``header_row`` is the header's row number (1 unless title rows sit above it; for JSON Lines 0).
+    Blank rows between data rows are ``blank_rows`` (not in ``rows_read``); trailing blank rows
+    are not counted at all.
+    """
+
+    records: tuple[EvidenceRecord, ...]
+    rejected: tuple[Rejected, ...]
+    rows_read: int
+    file: str = ""
+    header_row: int = 1
+    blank_rows: int = 0
+    encoding: str | None = None
+    ignored_columns: tuple[str, ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        if len(self.records) + len(self.rejected) != self.rows_read:
+            raise AssertionError("a LoadResult must account for every row read")
+
+
+class EvidenceFileError(InputError):
+    """A whole evidence file is unreadable. ``code`` is stable; messages in zh and en.
+
+    ``str(err)`` is the English message; ``err.message("zh")`` the Chinese one.
+    """
+
+    def __init__(self, code: str, file: str | None, zh: str, en: str) -> None:
+        self.code = code
+        self.file = file
+        self.message_zh = f"{file}：{zh}" if file else zh
+        self.message_en = f"{file}: {en}" if file else en
+        super().__init__(self.message_en)
+
+    def message(self, lang: str = "zh") -> str:
+        return self.message_en if lang == "en" else self.message_zh
+
+
+# ---- headers -----------------------------------------------------------------------------------
+
+_REMARK = re.compile(r"[（(【\[].*?[)）】\]]")
+
+
+def _header_key(text: str) -> str:
+    cleaned = _REMARK.sub("", unicodedata.normalize("NFKC", text))
+    cleaned = cleaned.replace("_", "").replace("-", "").replace("*", "").replace("＊", "")
+    return script.key(cleaned)
+
+
+def _alias_table() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for field, names in _HEADER_ALIASES.items():
+        for name in names:
+            table[_header_key(name)] = field
+    table[_header_key(_SUBJECT_OR_ID)] = _AMBIGUOUS
+    return table
+
+
+_ALIASES: dict[str, str] | None = None
+
+
+def header_field(name: str) -> str | None:
+    """The field a column header means (``事項`` gives ``subject_or_id``), or None if unknown."""
+    global _ALIASES
+    if _ALIASES is None:
+        _ALIASES = _alias_table()
+    return _ALIASES.get(_header_key(name))
+
+
+@attrs.frozen
+class _Header:
+    columns: tuple[str | None, ...]  # field of each column, None when ignored
+    names: tuple[str, ...]  # the headers as written
+    ignored: tuple[str, ...]
+    id_column: bool  # the file has an explicit obligation id column
+
+    @property
+    def missing(self) -> list[str]:
+        have = set(self.columns)
+        missing = [f for f in REQUIRED if f not in have]
+        if not have & {"obligation", "subject", _AMBIGUOUS}:
+            missing.insert(0, "obligation/subject")
+        return missing
+
+
+def _map_header(file: str, cells: Sequence[str]) -> _Header:
+    columns: list[str | None] = []
+    seen: dict[str, str] = {}
+    ignored: list[str] = []
+    for raw in cells:
+        name = raw.strip()
+        field = header_field(name) if name else None
+        if field is not None and field in seen:
+            raise EvidenceFileError(
+                "duplicate_column",
+                file,
+                f"「{seen[field]}」和「{name}」兩欄是同一個字段（{_field_zh(field)}），請刪去一欄",
+                f"columns {seen[field]!r} and {name!r} both mean {_field_en(field)}; remove one",
+            )
+        if field is not None:
+            seen[field] = name
+        elif name:
+            ignored.append(name)
+        columns.append(field)
+    id_column = "obligation" in seen
+    if id_column:  # with an id column, 事項 is always the subject
+        if "subject" in seen and _AMBIGUOUS in seen:
+            raise EvidenceFileError(
+                "duplicate_column",
+                file,
+                f"「{seen['subject']}」和「{seen[_AMBIGUOUS]}」兩欄都是事項，請刪去一欄",
+                f"columns {seen['subject']!r} and {seen[_AMBIGUOUS]!r} both mean subject; remove one",
+            )
+        columns = ["subject" if c == _AMBIGUOUS else c for c in columns]
+    return _Header(tuple(columns), tuple(c.strip() for c in cells), tuple(ignored), id_column)
+
+
+def _field_zh(field: str) -> str:
+    if field == _AMBIGUOUS:
+        return "事項"
+    return "/".join(FIELD_NAMES[f][0] for f in field.split("/"))
+
+
+def _field_en(field: str) -> str:
+    if field == _AMBIGUOUS:
+        return "subject"
+    return "/".join(FIELD_NAMES[f][1] for f in field.split("/"))
+
+
+def _missing_columns_error(file: str, header: _Header | None, first: Sequence[str]) -> EvidenceFileError:
+    found = [c.strip() for c in (header.names if header else first) if c.strip()]
+    missing = header.missing if header else ["obligation/subject", *REQUIRED]
+    shown_zh = "、".join(found) if found else "（無）"
+    shown_en = ", ".join(found) if found else "(none)"
+    return EvidenceFileError(
+        "missing_column",
+        file,
+        f"缺少必需的欄：{'、'.join(_field_zh(m) for m in missing)}。找到的欄：{shown_zh}。"
+        "必需：發布時間、單位，以及編號或事項（欄名可用中文或英文，見 docs/evidence.md）",
+        f"missing required column(s): {', '.join(_field_en(m) for m in missing)}; columns found: {shown_en}. "
+        "Required: published_at, agency, and obligation or subject (see docs/evidence.md)",
+    )
+
+
+def _find_header(file: str, rows: Iterable[tuple[int, Sequence[str]]]) -> tuple[int, _Header]:
+    """The first of the first few non-blank rows that has every required column."""
+    best: _Header | None = None
+    first: Sequence[str] = ()
+    seen = 0
+    for number, cells in rows:
+        if not any(c.strip() for c in cells):
+            continue
+        if not first:
+            first = cells
+        header = _map_header(file, cells)
+        if not header.missing:
+            return number, header
+        if best is None or len(header.missing) < len(best.missing):
+            best = header
+        seen += 1
+        if seen >= HEADER_SEARCH_ROWS:
+            break
+    if not first:
+        raise EvidenceFileError("empty", file, "文件是空的（沒有表頭，也沒有數據）", "the file is empty")
+    raise _missing_columns_error(file, best if best and len(best.missing) < 3 else None, first)
+
+
+# ---- row validation ----------------------------------------------------------------------------
+
+Cell = str | int | float | bool | dt.datetime | dt.date | dt.time | None
+
+
+def _short(value: object, limit: int = 60) -> str:
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@attrs.define
+class _RowBuilder:
+    """Turns one row's cells (field → value) into a record or a rejection, in a fixed order."""
+
+    file: str
+    tz: str
+    as_of: pendulum.DateTime
+    max_field: int
+    id_column: bool = True
+
+    def reject(self, row: int, code: str, zh: str, en: str) -> Rejected:
+        return Rejected(row, code, zh, en, self.file)
+
+    def build(
+        self, row: int, cells: Mapping[str, Cell], formats: Mapping[str, str] | None = None
+    ) -> EvidenceRecord | Rejected:
+        for field, value in cells.items():
+            if isinstance(value, str) and len(value) > self.max_field:
+                return self.too_large(row, field, len(value))
+        text: dict[str, str] = {}
+        for field, value in cells.items():
+            if field in ("published_at", "period"):
+                continue
+            converted = self.text(row, field, value)
+            if isinstance(converted, Rejected):
+                return converted
+            text[field] = converted
+        if _AMBIGUOUS in text:
+            value = text.pop(_AMBIGUOUS)
+            if not self.id_column and not text.get("obligation") and _looks_like_id(value):
+                text["obligation"] = value
+            else:
+                text.setdefault("subject", value)
+        for field in REQUIRED:
+            value = cells.get(field)
+            if value is None or (isinstance(value, str) and not value.strip()):
+                zh, en = FIELD_NAMES[field]
+                return self.reject(row, "missing_value", f"缺少{zh}", f"no {en}")
+        obligation = _clean_id(text.get("obligation", ""))
+        subject = text.get("subject", "")
+        if not obligation and not subject:
+            return self.reject(
+                row,
+                "no_obligation",
+                "編號和事項都沒有填寫，無法對應到義務",
+                "neither obligation nor subject: the row cannot be matched to a duty",
+            )
+        stamp = self.timestamp(row, cells["published_at"], (formats or {}).get("published_at"))
+        if isinstance(stamp, Rejected):
+            return stamp
+        published, date_only = stamp
+        period: Period | None = None
+        raw_period = cells.get("period")
+        if raw_period is not None and not (isinstance(raw_period, str) and not raw_period.strip()):
+            parsed = self.period(row, raw_period, (formats or {}).get("period"))
+            if isinstance(parsed, Rejected):
+                return parsed
+            period = parsed
+        url = text.get("url") or None
+        if url is not None and not _valid_url(url):
+            return self.reject(
+                row,
+                "bad_url",
+                f"鏈接「{_short(url)}」不是以 http:// 或 https:// 開頭的網址",
+                f"url {_short(url)!r} is not an http:// or https:// address",
+            )
+        return EvidenceRecord(
+            agency=text["agency"],
+            published_at=published,
+            obligation=obligation or None,
+            subject=subject or None,
+            url=url,
+            title=text.get("title") or None,
+            channel=text.get("channel") or None,
+            period=period,
+            date_only=date_only,
+            source=RecordSource(self.file, row),
+        )
+
+    def too_large(self, row: int, field: str, size: int) -> Rejected:
+        zh, en = FIELD_NAMES.get(field, (field, field)) if field != _AMBIGUOUS else ("事項", "subject")
+        return self.reject(
+            row,
+            "field_too_large",
+            f"「{zh}」欄內容過長（{size} 字，上限 {self.max_field} 字）",
+            f"the {en} cell is too large ({size} characters; the limit is {self.max_field})",
+        )
+
+    def text(self, row: int, field: str, value: Cell) -> str | Rejected:
+        if value is None:
+            return ""
+        if isinstance(value, str):
+            return value.strip()
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            zh, en = FIELD_NAMES.get(field, ("事項", "subject"))
+            return self.reject(
+                row,
+                "bad_value",
+                f"「{zh}」應是文字，而不是 {_short(value)}",
+                f"{en} must be text, not {_short(value)!r}",
+            )
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value)
+
+    def timestamp(
+        self, row: int, value: Cell, number_format: str | None
+    ) -> tuple[pendulum.DateTime, bool] | Rejected:
+        try:
+            if isinstance(value, dt.datetime):
+                stamp = pendulum.instance(value, tz=self.tz) if value.tzinfo is None else value
+                stamp = pendulum.instance(stamp).in_timezone(self.tz)
+                has_time = value.time() != dt.time(0) or _format_has_time(number_format)
+                result = stamp, not has_time
+                if value.year < EARLIEST_YEAR:
+                    raise ValueError(f"year {value.year}")
+            elif isinstance(value, dt.date):
+                if value.year < EARLIEST_YEAR:
+                    raise ValueError(f"year {value.year}")
+                result = pendulum.datetime(value.year, value.month, value.day, tz=self.tz), True
+            elif isinstance(value, str):
+                result = parse_timestamp(value, self.tz)
+            else:
+                return self.bad_timestamp(row, value)
+        except (ValueError, OverflowError):
+            return self.bad_timestamp(row, value)
+        stamp, date_only = result
+        limit = self.as_of.in_timezone(self.tz)
+        if (stamp.date() > limit.date()) if date_only else (stamp > limit):
+            shown = stamp.to_date_string() if date_only else stamp.format("YYYY-MM-DD HH:mm")
+            return self.reject(
+                row,
+                "future_date",
+                f"發布時間 {shown} 晚於檢查時間 {limit.format('YYYY-MM-DD HH:mm')}：不能是將來",
+                f"published_at {shown} is after {limit.format('YYYY-MM-DD HH:mm')} (as of): "
+                "it cannot be in the future",
+            )
+        return result
+
+    def bad_timestamp(self, row: int, value: Cell) -> Rejected:
+        hint_zh = hint_en = ""
+        if isinstance(value, int | float) and not isinstance(value, bool) and 20000 < value < 80000:
+            day = dt.date(1899, 12, 30) + dt.timedelta(days=int(value))
+            hint_zh = f"（像是 Excel 日期序號，即 {day}；請把單元格設為日期格式）"
+            hint_en = f" (looks like an Excel date serial, {day}: format the cell as a date)"
+        return self.reject(
+            row,
+            "bad_timestamp",
+            f"發布時間「{_short(value)}」無法識別{hint_zh}；可寫 2026-10-09 14:30、2026/10/9、2026年10月9日",
+            f"published_at {_short(value)!r} is not a date or time{hint_en}; write e.g. 2026-10-09 14:30",
+        )
+
+    def period(self, row: int, value: Cell, number_format: str | None) -> Period | Rejected:
+        try:
+            if isinstance(value, dt.datetime | dt.date):
+                # Excel turns a typed 2026-10 into a date cell: 1st of the month, shown without a day.
+                day = pendulum.Date(value.year, value.month, value.day)
+                if number_format is not None and "d" not in number_format.lower() and day.day == 1:
+                    return _period("month", day.year, day.month)
+                return Period(day, day, "day")
+            if (
+                isinstance(value, int | float)
+                and not isinstance(value, bool)
+                and float(value).is_integer()
+                and EARLIEST_YEAR <= value <= 9999
+            ):
+                return _period("year", int(value))
+            if isinstance(value, str):
+                return parse_period(value)
+        except (ValueError, KeyError):
+            pass
+        return self.reject(
+            row,
+            "bad_period",
+            f"期間「{_short(value)}」無法識別；可寫 2026、2026-H1、2026-Q3、2026-10、2026-W41、"
+            "2026年上半年、2026年第三季度、2026年10月",
+            f"period {_short(value)!r} is not a period; write 2026, 2026-H1, 2026-Q3, 2026-10 or 2026-W41",
+        )
+
+
+def _format_has_time(number_format: str | None) -> bool:
+    if not number_format:
+        return False
+    fmt = re.sub(r'"[^"]*"|\[[^\]]*\]', "", number_format).lower()
+    return "h" in fmt or "s" in fmt
+
+
+def _looks_like_id(text: str) -> bool:
+    inner = _clean_id(text)
+    return bool(_ID_RE.fullmatch(inner)) and any(ch.isdigit() for ch in inner)
+
+
+def _clean_id(text: str) -> str:
+    text = text.strip()
+    m = _ID_BRACKETS.match(text)
+    return m.group(1).strip() if m else text
+
+
+_URL_RE = re.compile(r"https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?|https?://localhost(?::\d+)?(?:[/?#]\S*)?")
+
+
+def _valid_url(url: str) -> bool:
+    return bool(_URL_RE.fullmatch(url.strip()))
+
+
+def record_from_fields(
+    fields: Mapping[str, str | None],
+    tz: str = DEFAULT_TIMEZONE,
+    as_of: dt.datetime | None = None,
+    *,
+    file: str = "cli",
+    max_field: int = MAX_FIELD,
+) -> EvidenceRecord | Rejected:
+    """One record from field values (``FIELDS`` names), checked as a file row is (row number 0).
+
+    For ``evidence add`` and library callers; the record's source is ``file`` without a row.
+    """
+    check_timezone(tz)
+    builder = _RowBuilder(file, tz, _as_of(as_of), max_field, id_column=True)
+    cells: dict[str, Cell] = {k: v for k, v in fields.items() if k in FIELDS and v is not None}
+    outcome = builder.build(0, cells)
+    if isinstance(outcome, EvidenceRecord):
+        return attrs.evolve(outcome, source=RecordSource(file))
+    return outcome
+
+
+# ---- sources -----------------------------------------------------------------------------------
+
+
+@runtime_checkable
+class EvidenceSource(Protocol):
+    """A reader of one kind of evidence file, registered in the ``obligations.sources`` group.
+
+    ``load`` returns every row accounted for (see ``LoadResult``) and raises ``InputError``
+    (or a subclass) when the file cannot be read at all.
+    """
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def suffixes(self) -> tuple[str, ...]: ...
+
+    def load(self, path: Path, tz: str, as_of: pendulum.DateTime | None = None) -> LoadResult: ...
+
+
+def _as_of(as_of: dt.datetime | None) -> pendulum.DateTime:
+    if as_of is None:
+        return pendulum.now("UTC")
+    if as_of.tzinfo is None:
+        raise ValueError("as_of must carry a time zone")
+    return pendulum.instance(as_of)
+
+
+def _open_binary(path: Path) -> IO[bytes]:
+    try:
+        return path.open("rb")
+    except FileNotFoundError as err:
+        raise EvidenceFileError("not_found", str(path), "文件不存在", "no such file") from err
+    except IsADirectoryError as err:
+        raise EvidenceFileError("not_a_file", str(path), "這是目錄，不是文件", "is a directory") from err
+    except OSError as err:
+        raise EvidenceFileError(
+            "unreadable", str(path), f"無法讀取：{err.strerror}", f"cannot read: {err.strerror}"
+        ) from err
+
+
+def detect_encoding(path: Path) -> str:
+    """``utf-8-sig`` when the whole file is UTF-8 (with or without BOM), else ``gb18030``.
+
+    Streams the file. A file that is neither, or UTF-8 broken part-way (it decoded as UTF-8 with
+    Chinese text before the bad byte, so reading it as GB18030 would garble it silently), raises
+    ``EvidenceFileError`` naming the encodings tried.
+    """
+    file = str(path)
+    with _open_binary(path) as f:
+        head = f.read(4)
+        if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            raise EvidenceFileError(
+                "encoding",
+                file,
+                "文件是 UTF-16 編碼（Excel「Unicode 文本」）。請另存為「CSV UTF-8（逗號分隔）」",
+                "the file is UTF-16 (Excel 'Unicode Text'); save it as 'CSV UTF-8 (Comma delimited)'",
+            )
+        f.seek(0)
+        bad = _first_decode_error(f, "utf-8")
+        if bad is None:
+            return "utf-8-sig"
+        offset, line, non_ascii = bad
+        if non_ascii >= 4:
+            raise EvidenceFileError(
+                "encoding",
+                file,
+                f"第 {line} 行（字節 {offset}）不是有效的 UTF-8，而此前的內容是 UTF-8："
+                "文件已損壞或混用了編碼。請用 Excel / WPS 重新另存為 CSV",
+                f"invalid UTF-8 at line {line} (byte {offset}) after valid UTF-8 text: the file is damaged "
+                "or mixes encodings; save it again as CSV from Excel or WPS",
+            )
+        f.seek(0)
+        bad_gb = _first_decode_error(f, "gb18030")
+        if bad_gb is None:
+            return "gb18030"
+    raise EvidenceFileError(
+        "encoding",
+        file,
+        f"無法識別文件編碼（已嘗試 UTF-8、GB18030/GBK；"
+        f"UTF-8 在第 {line} 行出錯，GB18030 在第 {bad_gb[1]} 行出錯）。"
+        "請用 Excel / WPS 另存為「CSV UTF-8（逗號分隔）」",
+        f"unknown text encoding (tried UTF-8 and GB18030/GBK; UTF-8 fails at line {line}, "
+        f"GB18030 at line {bad_gb[1]}); save it as 'CSV UTF-8 (Comma delimited)' from Excel or WPS",
+    )
+
+
+def _first_decode_error(f: IO[bytes], encoding: str) -> tuple[int, int, int] | None:
+    """(byte offset, line, non-ASCII characters decoded before it) of the first error, or None."""
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    offset = 0
+    lines = 1
+    non_ascii = 0
+    while True:
+        chunk = f.read(_CHUNK)
+        final = not chunk
+        try:
+            text = decoder.decode(chunk, final)
+        except UnicodeDecodeError as err:
+            good = chunk[: max(0, min(err.start, len(chunk)))]
+            decoded = good.decode(encoding, errors="ignore")
+            return offset + len(good), lines + good.count(b"\n"), non_ascii + _count_non_ascii(decoded)
+        non_ascii += _count_non_ascii(text)
+        lines += chunk.count(b"\n")
+        offset += len(chunk)
+        if final:
+            return None
+
+
+def _count_non_ascii(text: str) -> int:
+    return 0 if text.isascii() else len(text) - len(text.encode("ascii", "ignore"))
+
+
+_TOO_LARGE = object()  # a record over the size cap: read through, never held
+
+
+def _csv_records(stream: IO[str], delimiter: str, cap: int) -> Iterator[tuple[str | object, bool]]:
+    """Split text into CSV records as the csv module would, holding at most ``cap`` characters.
+
+    Yields ``(text, unclosed)``: the record's text without its line break (``_TOO_LARGE`` instead
+    for a record over ``cap``), and ``unclosed`` for the last record when the file ends inside a
+    quoted cell. As in the csv module, a quote opens a quoted cell only at the start of a cell
+    (12"屏 is literal), ``""`` inside one is a quote, and a record ends at CR, LF or CRLF outside
+    quotes. Only quotes and line breaks are visited one by one, so a long file splits fast.
+    """
+    parts: list[str] = []
+    size = 0
+    too_big = False
+    quoted = False
+    quote_pending = False  # saw " inside a quoted cell; the next character decides
+    skip_lf = False  # the last chunk ended on CR: a LF opening the next one belongs to it
+    prev = "\n"  # the character before the current chunk
+    starts = (delimiter, "\r", "\n")  # a quote after one of these opens a quoted cell
+    special = re.compile(r'["\r\n]')
+    while True:
+        chunk = stream.read(_CHUNK)
+        if not chunk:
+            break
+        i, n = 0, len(chunk)
+        if skip_lf:
+            skip_lf = False
+            if chunk[0] == "\n":
+                i = 1
+        start = i
+        while i < n:
+            if quote_pending:
+                quote_pending = False
+                if chunk[i] == '"':  # "" inside a quoted cell: a literal quote, still quoted
+                    i += 1
+                    continue
+                quoted = False
+            if quoted:
+                j = chunk.find('"', i)
+                if j < 0:
+                    break
+                i = j + 1
+                quote_pending = True
+                continue
+            m = special.search(chunk, i)
+            if m is None:
+                break
+            j = m.start()
+            if chunk[j] == '"':
+                quoted = (chunk[j - 1] if j > 0 else prev) in starts
+                i = j + 1
+                continue
+            if not too_big:
+                parts.append(chunk[start:j])
+                size += j - start
+            yield (_TOO_LARGE if too_big or size > cap else "".join(parts)), False
+            parts, size, too_big = [], 0, False
+            i = j + 1
+            if chunk[j] == "\r":
+                if i == n:
+                    skip_lf = True
+                elif chunk[i] == "\n":
+                    i += 1
+            start = i
+        if start < n and not too_big:
+            parts.append(chunk[start:])
+            size += n - start
+            if size > cap:
+                too_big, parts, size = True, [], 0
+        prev = chunk[-1]
+    if parts or too_big or quoted:
+        unclosed = quoted and not quote_pending
+        yield (_TOO_LARGE if too_big else "".join(parts)), unclosed
+
+
+def _raise_field_limit(limit: int) -> None:
+    """csv refuses cells over field_size_limit (128 KiB by default): raise it, never lower it.
+
+    The limit is a C long: 2**31 - 1 is safe everywhere (sys.maxsize overflows on Windows).
+    """
+    wanted = min(limit, 2**31 - 1)
+    if csv.field_size_limit() < wanted:
+        csv.field_size_limit(wanted)
+
+
+@attrs.frozen
+class CsvSource:
+    """CSV or tab-separated text: UTF-8, UTF-8 with BOM, or GB18030/GBK as Chinese Excel and WPS save it."""
+
+    max_field: int = MAX_FIELD
+    name: str = "csv"
+    suffixes: tuple[str, ...] = (".csv", ".tsv", ".txt")
+
+    @property
+    def row_cap(self) -> int:
+        """Characters one row may hold before it is rejected unread (several large cells fit)."""
+        return self.max_field * 8 + 1024
+
+    def load(self, path: Path, tz: str, as_of: pendulum.DateTime | None = None) -> LoadResult:
+        check_timezone(tz)
+        file = str(path)
+        encoding = detect_encoding(path)
+        _raise_field_limit(self.row_cap + 1)
+        with _open_binary(path) as raw:
+            sniff = _text_stream(raw, encoding)
+            delimiter = _sniff_delimiter(sniff)
+            sniff.close()  # detaches: raw stays open
+            raw.seek(0)
+            records_iter = enumerate(_csv_records(_text_stream(raw, encoding), delimiter, self.row_cap), 1)
+            header_row, header = _find_header(file, self._header_rows(file, records_iter, delimiter))
+            builder = _RowBuilder(file, tz, _as_of(as_of), self.max_field, header.id_column)
+            records: list[EvidenceRecord] = []
+            rejected: list[Rejected] = []
+            pending_blank = blank = 0
+            for number, (text, unclosed) in records_iter:
+                outcome = self._row(builder, header, number, text, unclosed, delimiter)
+                if outcome is None:
+                    pending_blank += 1
+                    continue
+                blank, pending_blank = blank + pending_blank, 0
+                if isinstance(outcome, Rejected):
+                    rejected.append(outcome)
+                else:
+                    records.append(outcome)
+        return LoadResult(
+            tuple(records),
+            tuple(rejected),
+            len(records) + len(rejected),
+            file,
+            header_row,
+            blank,
+            encoding.removesuffix("-sig"),
+            header.ignored,
+        )
+
+    @staticmethod
+    def _header_rows(
+        file: str, records: Iterator[tuple[int, tuple[str | object, bool]]], delimiter: str
+    ) -> Iterator[tuple[int, Sequence[str]]]:
+        for number, (text, _) in records:
+            if not isinstance(text, str):
+                raise EvidenceFileError(
+                    "field_too_large", file, f"第 {number} 行過長，不能作表頭", f"row {number} is too large"
+                )
+            yield number, _split(text, delimiter)
+
+    def _row(
+        self,
+        builder: _RowBuilder,
+        header: _Header,
+        number: int,
+        text: str | object,
+        unclosed: bool,
+        delimiter: str,
+    ) -> EvidenceRecord | Rejected | None:
+        if not isinstance(text, str):
+            return builder.reject(
+                number,
+                "field_too_large",
+                f"本行內容過長（超過 {self.row_cap} 字），未讀入",
+                f"the row is too large (over {self.row_cap} characters) and was not read",
+            )
+        if unclosed:
+            return builder.reject(
+                number,
+                "bad_quote",
+                "引號沒有閉合：從本行起到文件末尾都被讀成了一個單元格，請檢查本行的引號",
+                "a quote opened in this row is never closed: the rest of the file was read as one cell",
+            )
+        cells = _split(text, delimiter)
+        if not any(c.strip() for c in cells):
+            return None
+        extra = [c for c in cells[len(header.columns) :] if c.strip()]
+        if extra:
+            return builder.reject(
+                number,
+                "extra_values",
+                f"本行比表頭多出 {len(cells) - len(header.columns)} 個值，多半是內容中有未加引號的逗號",
+                f"the row has {len(cells) - len(header.columns)} more value(s) than the header "
+                "(an unquoted comma in a cell?)",
+            )
+        values: dict[str, Cell] = {}
+        for field, cell in zip(header.columns, cells, strict=False):
+            if field is not None:
+                values[field] = cell
+        return builder.build(number, values)
+
+
+def _text_stream(raw: IO[bytes], encoding: str) -> IO[str]:
+    import io
+
+    class _Unclosing(io.TextIOWrapper):
+        def close(self) -> None:  # leave the binary file to its own ``with``
+            self.detach()
+
+    return _Unclosing(raw, encoding=encoding, errors="strict", newline="")
+
+
+def _sniff_delimiter(stream: IO[str]) -> str:
+    """Tab when the first line has tabs and no comma (Excel "Text (Tab delimited)"), else comma."""
+    first = stream.read(_CHUNK).lstrip("\ufeff").split("\n", 1)[0]
+    return "\t" if "\t" in first and "," not in first else ","
+
+
+def _split(text: str, delimiter: str) -> list[str]:
+    for cells in csv.reader([text], delimiter=delimiter, strict=False):
+        return cells
+    return []
+
+
+@attrs.frozen
+class JsonlSource:
+    """JSON Lines: one object a line, keys as the CSV headers; line numbers are row numbers."""
+
+    max_field: int = MAX_FIELD
+    name: str = "jsonl"
+    suffixes: tuple[str, ...] = (".jsonl", ".ndjson")
+
+    def load(self, path: Path, tz: str, as_of: pendulum.DateTime | None = None) -> LoadResult:
+        check_timezone(tz)
+        file = str(path)
+        builder = _RowBuilder(file, tz, _as_of(as_of), self.max_field, id_column=False)
+        records: list[EvidenceRecord] = []
+        rejected: list[Rejected] = []
+        pending_blank = blank = lines = 0
+        cap = self.max_field * 8 + 1024
+        with _open_binary(path) as f:
+            for number, line in enumerate(_capped_lines(f, cap), start=1):
+                lines = number
+                if line is not None and not line.strip():
+                    pending_blank += 1
+                    continue
+                blank += pending_blank
+                pending_blank = 0
+                outcome = self._line(builder, number, line)
+                (records if isinstance(outcome, EvidenceRecord) else rejected).append(outcome)  # type: ignore[arg-type]
+        if lines == 0 or not (records or rejected):
+            raise EvidenceFileError("empty", file, "文件是空的（沒有數據）", "the file is empty")
+        return LoadResult(
+            tuple(records), tuple(rejected), len(records) + len(rejected), file, 0, blank, "utf-8"
+        )
+
+    def _line(self, builder: _RowBuilder, number: int, line: bytes | None) -> EvidenceRecord | Rejected:
+        if line is None:
+            return builder.reject(
+                number,
+                "field_too_large",
+                f"本行內容過長（超過 {self.max_field * 8} 字節），未讀入",
+                f"the line is too large (over {self.max_field * 8} bytes) and was not read",
+            )
+        try:
+            obj = json.loads(line.decode("utf-8-sig" if number == 1 else "utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
+            reason = "不是 UTF-8" if isinstance(err, UnicodeDecodeError) else "不是有效的 JSON"
+            return builder.reject(
+                number, "bad_json", f"{reason}：{_short(err, 80)}", f"not valid JSON: {_short(err, 80)}"
+            )
+        if not isinstance(obj, dict):
+            return builder.reject(
+                number,
+                "bad_json",
+                f"應是 JSON 對象 {{…}}，而不是 {type(obj).__name__}",
+                f"expected a JSON object {{…}}, not {type(obj).__name__}",
+            )
+        values: dict[str, Cell] = {}
+        for key, value in obj.items():
+            field = header_field(str(key))
+            if field is None:
+                continue
+            if isinstance(value, dict | list):
+                zh, en = FIELD_NAMES.get(field, ("事項", "subject"))
+                return builder.reject(
+                    number, "bad_value", f"「{zh}」應是文字", f"{en} must be text, not a list or object"
+                )
+            if field in values and values[field] not in (None, "") and value not in (None, ""):
+                zh, en = FIELD_NAMES.get(field, ("事項", "subject"))
+                return builder.reject(
+                    number, "bad_value", f"「{zh}」出現了兩次", f"{en} is given twice (under two names)"
+                )
+            if value not in (None, "") or field not in values:
+                values[field] = value
+        if "obligation" in values and _AMBIGUOUS in values:
+            values.setdefault("subject", values.pop(_AMBIGUOUS))
+        return builder.build(number, values)
+
+
+def _capped_lines(f: IO[bytes], cap: int) -> Iterator[bytes | None]:
+    """Lines of a binary file; None for a line over ``cap`` bytes (read through, never held)."""
+    while True:
+        line = f.readline(cap + 1)
+        if not line:
+            return
+        if len(line) > cap and not line.endswith(b"\n"):
+            while line and not line.endswith(b"\n"):
+                line = f.readline(_CHUNK)
+            yield None
+            continue
+        yield line
+
+
+@attrs.frozen
+class XlsxSource:
+    """Excel workbooks (.xlsx, .xlsm), read-only and streamed: the first sheet with a proper header."""
+
+    max_field: int = MAX_FIELD
+    name: str = "xlsx"
+    suffixes: tuple[str, ...] = (".xlsx", ".xlsm")
+
+    def load(self, path: Path, tz: str, as_of: pendulum.DateTime | None = None) -> LoadResult:
+        check_timezone(tz)
+        file = str(path)
+        _open_binary(path).close()  # not found / a directory: the same messages as the other sources
+        workbook = _open_workbook(path)
+        try:
+            first_error: EvidenceFileError | None = None
+            for sheet in workbook.worksheets:
+                try:
+                    return self._sheet(file, sheet, tz, as_of)
+                except EvidenceFileError as err:
+                    if err.code not in ("missing_column", "empty"):
+                        raise
+                    first_error = first_error or err
+            raise first_error or EvidenceFileError(
+                "empty", file, "工作簿沒有工作表", "the workbook has no sheet"
+            )
+        finally:
+            workbook.close()
+
+    def _sheet(self, file: str, sheet: Any, tz: str, as_of: pendulum.DateTime | None) -> LoadResult:
+        rows = enumerate(sheet.iter_rows(), start=1)
+        label = f"{file}[{sheet.title}]"
+
+        def header_rows() -> Iterator[tuple[int, Sequence[str]]]:
+            for number, cells in rows:
+                yield number, [_cell_text(c.value) for c in cells]
+
+        header_row, header = _find_header(label, header_rows())
+        builder = _RowBuilder(file, tz, _as_of(as_of), self.max_field, header.id_column)
+        records: list[EvidenceRecord] = []
+        rejected: list[Rejected] = []
+        pending_blank = blank = 0
+        for number, cells in rows:
+            values: dict[str, Cell] = {}
+            formats: dict[str, str] = {}
+            for field, cell in zip(header.columns, cells, strict=False):
+                value = cell.value
+                if field is None or value is None or (isinstance(value, str) and not value.strip()):
+                    continue
+                values[field] = value
+                if getattr(cell, "number_format", None):
+                    formats[field] = str(cell.number_format)
+            if not values and not any(_cell_text(c.value).strip() for c in cells):
+                pending_blank += 1
+                continue
+            blank += pending_blank
+            pending_blank = 0
+            outcome = builder.build(number, values, formats)
+            (records if isinstance(outcome, EvidenceRecord) else rejected).append(outcome)  # type: ignore[arg-type]
+        return LoadResult(
+            tuple(records),
+            tuple(rejected),
+            len(records) + len(rejected),
+            file,
+            header_row,
+            blank,
+            None,
+            header.ignored,
+        )
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else str(value)
+
+
+def _open_workbook(path: Path) -> Any:
+    import zipfile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    file = str(path)
+    try:
+        return load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError) as err:
+        raise EvidenceFileError(
+            "bad_workbook",
+            file,
+            f"不是有效的 .xlsx 工作簿（{type(err).__name__}）。"
+            "加密或 .xls 舊格式的文件請在 Excel / WPS 中另存為 .xlsx",
+            f"not a readable .xlsx workbook ({type(err).__name__}); save encrypted or old .xls files "
+            "as .xlsx from Excel or WPS",
+        ) from err
+
+
+CSV_SOURCE = CsvSource()
+JSONL_SOURCE = JsonlSource()
+XLSX_SOURCE = XlsxSource()
+BUILTIN_SOURCES: tuple[EvidenceSource, ...] = (CSV_SOURCE, JSONL_SOURCE, XLSX_SOURCE)
+
+
+def available_sources() -> list[EvidenceSource]:
+    """Plugins first (so one may take over a suffix), then the built-ins.
+
+    The built-ins are registered in ``obligations.sources`` like any plugin; from a source tree
+    without installed metadata they apply all the same.
+    """
+    from obligations.plugins import load_group
+
+    plugins: tuple[Plugin, ...] = load_group(SOURCES_GROUP)
+    builtin_ids = {id(s) for s in BUILTIN_SOURCES}
+    third = [
+        p.obj
+        for p in plugins
+        if p.error is None and id(p.obj) not in builtin_ids and isinstance(p.obj, EvidenceSource)
+    ]
+    return [*third, *BUILTIN_SOURCES]
+
+
+def source_for(path: Path, sources: Sequence[EvidenceSource] | None = None) -> EvidenceSource:
+    suffix = path.suffix.lower()
+    candidates = available_sources() if sources is None else list(sources)
+    for source in candidates:
+        if suffix in tuple(s.lower() for s in source.suffixes):
+            return source
+    known = sorted({s for source in candidates for s in source.suffixes})
+    hint_zh = "；.xls 舊格式請另存為 .xlsx" if suffix == ".xls" else ""
+    hint_en = "; save old .xls files as .xlsx" if suffix == ".xls" else ""
+    raise EvidenceFileError(
+        "unsupported",
+        str(path),
+        f"不支持的文件類型「{suffix or '（無後綴）'}」；支持：{'、'.join(known)}{hint_zh}",
+        f"unsupported file type {suffix or '(no suffix)'!r}; supported: {', '.join(known)}{hint_en}",
+    )
+
+
+def load_evidence(
+    path: str | Path,
+    tz: str = DEFAULT_TIMEZONE,
+    as_of: dt.datetime | None = None,
+    *,
+    sources: Sequence[EvidenceSource] | None = None,
+) -> LoadResult:
+    """Read an evidence file with the source its suffix names (``obligations.sources`` plugins).
+
+    ``tz`` applies to times written without a zone; ``as_of`` (default: now) is the instant after
+    which a publication time is ``future_date``. Raises ``InputError`` for an unreadable file.
+    """
+    p = Path(path)
+    source = source_for(p, sources)
+    stamp = _as_of(as_of)
+    try:
+        return source.load(p, tz, stamp)
+    except InputError:
+        raise
+    except Exception as err:  # a plugin (or a library under it) failing must not end in a traceback
+        raise EvidenceFileError(
+            "source_failed",
+            str(p),
+            f"讀取器「{source.name}」出錯：{type(err).__name__}: {_short(err, 200)}",
+            f"source {source.name!r} failed: {type(err).__name__}: {_short(err, 200)}",
+        ) from err
