@@ -2,11 +2,12 @@
 
 Calendar: dates inside the bundled holiday data, dates far enough from its end that adding
 working days stays inside it, working-day counts, and years the data does not cover.
+Occurrences: periodic timings (any, and those RFC 5545 can express), date ranges, event times.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from hypothesis import strategies as st
 
@@ -51,3 +52,78 @@ def uncovered_years() -> st.SearchStrategy[int]:
 
 def dates_in_year(year: int) -> st.SearchStrategy[date]:
     return st.dates(date(year, 1, 1), date(year, 12, 31))
+
+
+# --- occurrences: schedules, ranges and event times (tests/test_occurrences.py) ----------------
+
+EVERY_WORDS = {
+    "day": "每日",
+    "week": "每周",
+    "biweek": "每兩周",
+    "month": "每月",
+    "quarter": "每季度",
+    "half-year": "每半年",
+    "year": "每年",
+}
+WEEKDAY_WORDS = "一二三四五六日"
+
+
+@st.composite
+def periodic_timings(draw: st.DrawFn) -> tuple[str, str]:
+    """(timing, clause) of any periodic line: a period, maybe a deadline that fits it, maybe
+    遇節假日順延 (a clause, written after the subject)."""
+    every = draw(st.sampled_from(sorted(EVERY_WORDS)))
+    options = [""]
+    if every in ("week", "biweek"):
+        options.append(f"周{draw(st.sampled_from(WEEKDAY_WORDS))}")
+    if every == "month":
+        day = draw(st.integers(1, 31))
+        options += [f"{day}日前", f"次月{day}日前"]
+    if every == "year":
+        month, day = draw(st.integers(1, 12)), draw(st.integers(1, 28))
+        options += [f"{month}月{day}日前", f"次年{month}月{day}日前"]
+    lag = draw(st.integers(1, 30))
+    options += [f"期後{lag}日內", f"期後{lag}個工作日內", "期後 及時"]
+    deadline = draw(st.sampled_from(options))
+    roll = draw(st.sampled_from(["", "遇節假日順延"]))
+    return f"{EVERY_WORDS[every]} {deadline}".strip(), roll
+
+
+@st.composite
+def rrule_timings(draw: st.DrawFn) -> tuple[str, str, int | None, int | None]:
+    """A periodic timing RFC 5545 can express: (timing, every, weekday or month, day).
+
+    No roll and no lag; due at the period's end or on a fixed day. Days stop at 28 because a
+    BYMONTHDAY=31 rule skips short months, where ours moves to the month's last day.
+    """
+    every = draw(st.sampled_from(sorted(EVERY_WORDS)))
+    word = EVERY_WORDS[every]
+    fixed = draw(st.booleans())
+    if fixed and every in ("week", "biweek"):
+        weekday = draw(st.integers(1, 7))
+        return f"{word} 周{WEEKDAY_WORDS[weekday - 1]}", every, weekday, None
+    if fixed and every == "month":
+        day = draw(st.integers(1, 28))
+        return f"{word} {day}日前", every, None, day
+    if fixed and every == "year":
+        month, day = draw(st.integers(1, 12)), draw(st.integers(1, 28))
+        return f"{word} {month}月{day}日前", every, month, day
+    return word, every, None, None
+
+
+def date_ranges(
+    first: date = FIRST_COVERED, last: date = LAST_COVERED
+) -> st.SearchStrategy[tuple[date, date]]:
+    """(start, end) with start <= end, both inside ``first``..``last``, up to about 14 months long."""
+    return st.dates(first, last).flatmap(
+        lambda start: st.tuples(st.just(start), st.dates(start, min(last, start + timedelta(days=430))))
+    )
+
+
+def event_times(room: int = MAX_WORKING_DAYS) -> st.SearchStrategy[datetime]:
+    """Naive times of day on dates from which ``room`` working days later is still covered."""
+    return st.builds(
+        datetime.combine,
+        dates_with_room(room),
+        st.times(),
+    )
