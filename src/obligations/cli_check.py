@@ -1,0 +1,285 @@
+"""``obligations check``: who is late, and by how much. Thin: options → library → render → exit code.
+
+Exit codes: 0 nothing late or missing, 1 something is, 2 usage error, 3 invalid spec,
+unreadable evidence or events, or a year without holiday data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    import pendulum
+
+    from obligations.evidence import LoadResult
+    from obligations.findings import CheckResult, Finding
+    from obligations.model import Spec
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INVALID = 0, 1, 2, 3
+
+
+def _lang() -> str:
+    obj = click.get_current_context().find_root().obj
+    return str(getattr(obj, "lang", "zh"))
+
+
+def _fail(message_en: str, message_zh: str) -> None:
+    click.echo(message_en if _lang() == "en" else message_zh, err=True)
+    sys.exit(EXIT_INVALID)
+
+
+@click.command("check")
+@click.argument("specs", nargs=-1, type=click.Path())
+@click.option(
+    "--evidence",
+    "evidence_files",
+    multiple=True,
+    type=click.Path(),
+    help="Evidence file (CSV, JSON Lines, xlsx); repeatable. Default: the evidence ledger.",
+)
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="The evidence ledger to read when no --evidence is given (default: see docs/evidence.md).",
+)
+@click.option(
+    "--events", "events_file", type=click.Path(), default=None, help="Events file (CSV or JSON Lines)."
+)
+@click.option(
+    "--from",
+    "start",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="First day checked (default: the spec's effective start, else its issue date).",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]),
+    default=None,
+    help="Check as of this day or instant (default: now).",
+)
+@click.option("--agency", default=None, help="Only this agency (any script, any alias).")
+@click.option(
+    "--holidays", multiple=True, type=click.Path(), help="Holiday data file(s) adding or overriding years."
+)
+@click.option("--estimate", is_flag=True, help="Allow rule-based estimates for years without data (marked).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True
+)
+@click.option(
+    "--bom", is_flag=True, help="CSV: start with a UTF-8 BOM so Excel and WPS read Chinese correctly."
+)
+def check(
+    specs: tuple[str, ...],
+    evidence_files: tuple[str, ...],
+    db: str | None,
+    events_file: str | None,
+    start: dt.datetime | None,
+    as_of: dt.datetime | None,
+    agency: str | None,
+    holidays: tuple[str, ...],
+    estimate: bool,
+    fmt: str,
+    bom: bool,
+) -> None:
+    """Check published evidence against what SPEC says was due: on time, late, missing, …"""
+    result = run_check(specs, evidence_files, db, events_file, start, as_of, agency, holidays, estimate)
+    click.echo(render(result, fmt, _lang(), bom), nl=False)
+    sys.exit(EXIT_FINDINGS if result.failing else EXIT_OK)
+
+
+def run_check(
+    specs: Sequence[str],
+    evidence_files: Sequence[str],
+    db: str | None,
+    events_file: str | None,
+    start: dt.datetime | None,
+    as_of: dt.datetime | None,
+    agency: str | None,
+    holidays: Sequence[str],
+    estimate: bool,
+) -> CheckResult:
+    """Everything ``check`` and ``report`` share: load, match; errors become messages and exit 3."""
+    import pendulum
+
+    from obligations.calendar import load_calendar
+    from obligations.cli import _compile, _specs
+    from obligations.errors import CalendarDataError, InputError
+    from obligations.findings import check as run
+
+    spec = _one_spec(_specs(_compile(click.get_current_context().find_root().obj, specs)))
+    tz = spec.timezone
+    moment = pendulum.instance(as_of, tz=tz) if as_of else pendulum.now(tz)
+    first = start.date() if start else (spec.effective.start or spec.issued)
+    if first is None:
+        raise click.UsageError("the spec has no effective start or issue date: give --from DATE")
+    try:
+        calendar = load_calendar(holidays, estimate=estimate)
+        loads = _evidence(evidence_files, db, tz, moment)
+        events = _events(events_file, tz)
+        return run(spec, loads, start=first, as_of=moment, events=events, calendar=calendar, agency=agency)
+    except CalendarDataError as err:
+        _fail(str(err), f"缺少 {err.year} 年的節假日數據：{err.hint}")
+    except InputError as err:
+        message = getattr(err, "message", None)
+        _fail(str(err), message("zh") if callable(message) else str(err))
+    raise AssertionError("unreachable")  # _fail exits
+
+
+def _one_spec(specs: Sequence[Spec]) -> Spec:
+    if len(specs) != 1:
+        raise click.UsageError(f"check one spec at a time (found {len(specs)} entry files)")
+    return specs[0]
+
+
+def _evidence(files: Sequence[str], db: str | None, tz: str, as_of: pendulum.DateTime) -> list[LoadResult]:
+    from obligations.evidence import LoadResult, load_evidence
+    from obligations.ledger import Ledger, default_ledger_path
+
+    if files:
+        loads = [load_evidence(f, tz, as_of) for f in files]
+        for load in loads:
+            for bad in load.rejected:
+                where = f"{load.file}:" if load.file else ""
+                click.echo(f"{where}{bad.row}: {bad.code}: {bad.message(_lang())}", err=True)
+        return loads
+    path = Path(db) if db else default_ledger_path()
+    if not path.exists():
+        raise click.UsageError(f"no --evidence given and no evidence ledger at {path}")
+    with Ledger(path, create=False) as ledger:
+        records = tuple(entry.record for entry in ledger.entries())
+    return [LoadResult(records, (), len(records), str(path))]
+
+
+def _events(path: str | None, tz: str) -> list[Any]:
+    if path is None:
+        return []
+    from obligations.events import load_events
+
+    loaded = load_events(path, tz)
+    for bad in loaded.rejected:
+        click.echo(f"{path}: {bad.describe(_lang())}", err=True)
+    return list(loaded.records)
+
+
+# ---- rendering ------------------------------------------------------------------------------------
+
+_HEADERS = {
+    "zh": ["狀態", "編號", "責任單位", "到期", "發布時間", "逾期（天）", "事項", "說明"],
+    "en": ["status", "id", "agency", "due", "published", "late (days)", "subject", "detail"],
+}
+_STATUS_ZH = {
+    "on_time": "按時",
+    "late": "逾期",
+    "missing": "未發布",
+    "pending": "未到期",
+    "wrong_agency": "單位不符",
+    "duplicate": "重複",
+    "unmatched": "無對應義務",
+    "short": "次數不足",
+    "gap": "更新間隔過長",
+}
+
+
+def status_label(status: str, lang: str) -> str:
+    return status if lang == "en" else _STATUS_ZH.get(status, status)
+
+
+def _row(f: Finding, lang: str) -> list[str]:
+    published = f.evidence[0].published_at.strftime("%Y-%m-%d %H:%M") if f.evidence else ""
+    late = f"{f.lateness.total_seconds() / 86400:.1f}" if f.lateness is not None else ""
+    subject = (
+        f.occurrence.obligation.subject
+        if f.occurrence
+        else (f.evidence[0].subject or "" if f.evidence else "")
+    )
+    return [
+        status_label(f.status.value, lang),
+        f.obligation,
+        f.agency,
+        f.due.strftime("%Y-%m-%d %H:%M") if f.due else "",
+        published,
+        late,
+        subject,
+        f.detail,
+    ]
+
+
+def to_json(result: CheckResult) -> dict[str, Any]:
+    def record(r: Any) -> dict[str, Any]:
+        return {
+            "obligation": r.obligation,
+            "subject": r.subject,
+            "agency": r.agency,
+            "published_at": r.published_at.isoformat(),
+            "url": r.url,
+            "title": r.title,
+            "channel": r.channel,
+            "period": str(r.period) if r.period else None,
+            "source": {"file": r.source.file, "row": r.source.row} if r.source else None,
+        }
+
+    return {
+        "summary": result.summary(),
+        "findings": [
+            {
+                "obligation": f.obligation,
+                "agency": f.agency,
+                "due": f.due.isoformat() if f.due else None,
+                "status": f.status.value,
+                "lateness_days": round(f.lateness.total_seconds() / 86400, 3)
+                if f.lateness is not None
+                else None,
+                "detail": f.detail,
+                "evidence": [record(r) for r in f.evidence],
+            }
+            for f in result.findings
+        ],
+        "rejected": [
+            {
+                "file": r.file,
+                "row": r.row,
+                "code": r.code,
+                "message": r.message_en,
+                "message_zh": r.message_zh,
+            }
+            for r in result.rejected
+        ],
+    }
+
+
+def render(result: CheckResult, fmt: str, lang: str, bom: bool = False) -> str:
+    import json
+
+    from obligations import report
+
+    if fmt == "json":
+        return json.dumps(to_json(result), ensure_ascii=False, indent=2) + "\n"
+    rows = [_row(f, lang) for f in result.findings if f.status.value != "pending" or fmt == "csv"]
+    headers = _HEADERS["en" if lang == "en" else "zh"]
+    if fmt == "csv":
+        return report.to_csv(headers, rows, bom=bom)
+    return report.table(headers, rows) + _summary_line(result, lang)
+
+
+def _summary_line(result: CheckResult, lang: str) -> str:
+    s = result.summary()
+    if lang == "en":
+        return (
+            f"\nrows read {s['rows_read']}: matched {s['matched']}, unmatched {s['unmatched']}, "
+            f"rejected {s['rejected']} · on time {s['on_time']}, late {s['late']}, missing {s['missing']}, "
+            f"short {s['short']}, gaps {s['gap']}, pending {s['pending']} (not listed)\n"
+        )
+    return (
+        f"\n讀取 {s['rows_read']} 行：匹配 {s['matched']}，無對應義務 {s['unmatched']}，拒收 {s['rejected']}"
+        f" · 按時 {s['on_time']}，逾期 {s['late']}，未發布 {s['missing']}，次數不足 {s['short']}，"
+        f"間隔過長 {s['gap']}，未到期 {s['pending']}（未列出）\n"
+    )

@@ -1,0 +1,189 @@
+"""Matching evidence to occurrences (docs/checking.md): each rule, each status, and reconciliation."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pendulum
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from obligations.compiler import compile_text
+from obligations.evidence import EvidenceRecord, LoadResult, Rejected, parse_period
+from obligations.findings import CheckResult, Status, check, check_records
+from obligations.model import Spec
+
+TZ = "Asia/Shanghai"
+SPEC_TEXT = """機構 市場監管局 = 海門市市場監督管理局 別名 市场监管局
+機構 財政局 = 海門市財政局
+機構 環保局 = 海門市環境保護局
+[W] 每周 公布 食品安全抽檢 by 市場監管局
+[M] 每月 8日前 公布 財政收支月報 by 財政局 遇節假日順延
+[C] 每年 至少2次 開展 專項督查 by 財政局、市場監管局 分別
+[R] 實時（間隔不超過6小時） 發布 空氣質量 by 環保局
+"""
+START = dt.date(2026, 9, 28)  # Monday of ISO week 40
+AS_OF = pendulum.datetime(2026, 10, 20, 12, tz=TZ)
+
+
+@pytest.fixture(scope="module")
+def spec() -> Spec:
+    result = compile_text(SPEC_TEXT, "t.obl")
+    assert result.spec is not None
+    return result.spec
+
+
+def at(month: int, day: int, hour: int = 10) -> pendulum.DateTime:
+    return pendulum.datetime(2026, month, day, hour, tz=TZ)
+
+
+def rec(ob: str, agency: str, when: pendulum.DateTime, **kw: object) -> EvidenceRecord:
+    return EvidenceRecord(agency=agency, published_at=when, obligation=ob, **kw)  # type: ignore[arg-type]
+
+
+def statuses(result: CheckResult, ob: str) -> list[tuple[str, str]]:
+    return [
+        (f.status.value, f.due.date().isoformat() if f.due else "")
+        for f in result.findings
+        if f.obligation == ob
+    ]
+
+
+def run(spec: Spec, *records: EvidenceRecord) -> CheckResult:
+    return check_records(spec, records, start=START, as_of=AS_OF)
+
+
+def test_weekly_on_time_missing_pending(spec: Spec) -> None:
+    result = run(spec, rec("W", "市場監管局", at(10, 6)))
+    assert statuses(result, "W") == [
+        ("missing", "2026-10-04"),
+        ("on_time", "2026-10-11"),
+        ("missing", "2026-10-18"),
+        ("pending", "2026-10-25"),
+    ]
+
+
+def test_stated_period_wins_over_publication_time(spec: Spec) -> None:
+    # Published in week 41 but stating week 40: it is week 40's, and late.
+    late = rec("W", "市場監管局", at(10, 6), period=parse_period("2026-W40"))
+    result = run(spec, late)
+    (first,) = [
+        f for f in result.findings if f.obligation == "W" and f.due and f.due.date() == dt.date(2026, 10, 4)
+    ]
+    assert first.status is Status.LATE
+    assert first.lateness == at(10, 6) - first.due  # type: ignore[operator]
+    assert statuses(result, "W")[1] == ("missing", "2026-10-11")
+
+
+def test_after_the_window_goes_to_the_earliest_open_past_due(spec: Spec) -> None:
+    # Monthly, due 8 October: published on the 12th, no period stated, no window holds it
+    # (November's window has not opened): it settles October's, late.
+    result = run(spec, rec("M", "財政局", at(10, 12)))
+    (october,) = [f for f in result.findings if f.obligation == "M"]
+    assert october.status is Status.LATE
+    assert october.due == pendulum.datetime(2026, 10, 8, tz=TZ).end_of("day")
+
+
+def test_duplicate_wrong_agency_unmatched(spec: Spec) -> None:
+    result = run(
+        spec,
+        rec("W", "市场监管局", at(10, 6)),  # the other script is the same agency
+        rec("W", "市場監管局", at(10, 7)),
+        rec("W", "財政局", at(10, 8)),
+        rec("NOPE", "財政局", at(10, 8)),
+    )
+    counts = result.counts()
+    assert (counts["on_time"], counts["duplicate"], counts["wrong_agency"], counts["unmatched"]) == (
+        1,
+        1,
+        1,
+        1,
+    )
+    assert (result.matched, result.unmatched, result.rows_read) == (3, 1, 4)
+
+
+def test_subject_matching_is_script_insensitive(spec: Spec) -> None:
+    record = EvidenceRecord(agency="市场监管局", published_at=at(10, 6), subject="食品安全抽检")
+    result = run(spec, record)
+    assert statuses(result, "W")[1] == ("on_time", "2026-10-11")
+
+
+def test_counts_each_agency_separately(spec: Spec) -> None:
+    result = run(
+        spec, rec("C", "財政局", at(3, 1)), rec("C", "財政局", at(9, 30)), rec("C", "市場監管局", at(4, 1))
+    )
+    by_agency = {f.agency: (f.status.value, f.detail) for f in result.findings if f.obligation == "C"}
+    assert by_agency == {"財政局": ("on_time", "2/2"), "市場監管局": ("pending", "1/2")}
+
+
+def test_realtime_gap(spec: Spec) -> None:
+    # 6-hour limit on 2026-10-19: updates at 05:00 and 14:00 leave a 9-hour gap.
+    result = run(
+        spec,
+        rec("R", "環保局", at(10, 19, 5)),
+        rec("R", "環保局", at(10, 19, 14)),
+        rec("R", "環保局", at(10, 19, 20)),
+    )
+    (day,) = [
+        f for f in result.findings if f.obligation == "R" and f.due and f.due.date() == dt.date(2026, 10, 19)
+    ]
+    assert (day.status, day.detail) == (Status.GAP, "9.0h")
+
+
+def test_agency_filter_uses_aliases_and_scripts(spec: Spec) -> None:
+    result = check_records(
+        spec, [rec("W", "市場監管局", at(10, 6))], start=START, as_of=AS_OF, agency="海门市市场监督管理局"
+    )
+    assert {f.obligation for f in result.findings} == {"W", "C"}
+
+
+def test_failing_means_late_or_missing(spec: Spec) -> None:
+    assert run(spec).failing
+    quiet = compile_text("[Y] 每年 公布 年報 by 甲\n", "q.obl").spec
+    assert quiet is not None
+    assert not check_records(quiet, [], start=dt.date(2026, 1, 1), as_of=at(10, 1)).failing
+
+
+# ---- reconciliation: every row read is accounted for exactly once ---------------------------------
+
+_OBS = ["W", "M", "C", "R", "NOPE", ""]
+_AGENCIES = ["市場監管局", "市场监管局", "財政局", "環保局", "不存在局"]
+
+
+@st.composite
+def loads(draw: st.DrawFn) -> list[LoadResult]:
+    out = []
+    for _ in range(draw(st.integers(1, 3))):
+        records = []
+        for _ in range(draw(st.integers(0, 25))):
+            ob = draw(st.sampled_from(_OBS))
+            when = pendulum.datetime(2026, 1, 1, tz=TZ).add(hours=draw(st.integers(0, 24 * 292)))
+            records.append(
+                EvidenceRecord(
+                    agency=draw(st.sampled_from(_AGENCIES)),
+                    published_at=when,
+                    obligation=ob or None,
+                    subject=None
+                    if ob
+                    else draw(st.sampled_from(["食品安全抽檢", "空氣質量", "不存在的事項"])),
+                )
+            )
+        bad = draw(st.integers(0, 5))
+        rejected = tuple(Rejected(i + 2, "bad_timestamp", "壞", "bad") for i in range(bad))
+        out.append(LoadResult(tuple(records), rejected, len(records) + bad))
+    return out
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(loads())
+def test_every_row_is_accounted_for_once(data: list[LoadResult]) -> None:
+    spec = compile_text(SPEC_TEXT, "t.obl").spec
+    assert spec is not None
+    result = check(spec, data, start=START, as_of=AS_OF)
+    rows = sum(load.rows_read for load in data)
+    assert result.matched + result.unmatched + len(result.rejected) == rows
+    evidence_rows = [id(r) for f in result.findings for r in f.evidence if f.status is not Status.DUPLICATE]
+    duplicate_rows = [id(r) for f in result.findings if f.status is Status.DUPLICATE for r in f.evidence]
+    placed = evidence_rows + duplicate_rows
+    assert len(placed) == len(set(placed)) == result.matched + result.unmatched
