@@ -101,3 +101,16 @@ def test_doc_examples_match_golden_output() -> None:
         "these examples in docs/diagnostics.md no longer match the compiler's output; "
         f"copy the current text from tests/golden/{', tests/golden/'.join(stale)}"
     )
+
+
+def test_examples_are_in_sync() -> None:
+    """Every example output in docs/diagnostics.md is what the compiler and lint print today."""
+    import importlib.util
+
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location("sync_doc", root / "tools" / "sync_diagnostics_doc.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    doc = (root / "docs" / "diagnostics.md").read_text(encoding="utf-8")
+    assert module.refresh(doc) == doc, "run python tools/sync_diagnostics_doc.py and review the diff"

@@ -223,6 +223,13 @@ MESSAGES: dict[str, Message] = {
         "keep one; for a rule that changes on a date, write two obligations, each with its own window",
         "只保留一個；規則在某日變更時，請寫兩條義務，各帶自己的有效期",
     ),
+    "E217": Message(
+        _E,
+        "同步 (together with) goes round in a circle: {cycle}, so none of them ever falls due",
+        "「同步」循環引用：{cycle}，這些義務都無法確定日期",
+        "let one of them have its own schedule",
+        "讓其中一條義務有自己的時間表述",
+    ),
     "E301": Message(
         _E,
         "cannot read included file {path}: {reason}",
@@ -306,6 +313,13 @@ MESSAGES: dict[str, Message] = {
         "{id_zh}未指定責任單位",
         "add by <agency>",
         "請添加 by <機構>",
+    ),
+    "W408": Message(
+        _W,
+        "遇節假日順延 (roll forward) has no effect with a lead time: a forecast is due a fixed time ahead",
+        "提前量與「遇節假日順延」同用時不順延：提前量是固定時間",
+        "remove 遇節假日順延, or say what the text means by it in a comment",
+        "刪除「遇節假日順延」，或在註釋中說明原文含義",
     ),
 }
 

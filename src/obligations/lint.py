@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from obligations import script
 from obligations.diagnostics import Diagnostic
-from obligations.model import Obligation, Spec, Unscheduled
+from obligations.model import Obligation, Periodic, Spec, Unscheduled
 from obligations.plugins import action_vocabulary
 
 
@@ -69,6 +69,8 @@ def _schedule_identity(ob: Obligation) -> object:
 
 def _schedule_warnings(ob: Obligation) -> list[Diagnostic]:
     schedule = ob.schedule
+    if isinstance(schedule, Periodic) and schedule.lead is not None and schedule.roll:
+        return [Diagnostic("W408", schedule.span, {})]
     if not isinstance(schedule, Unscheduled):
         return []
     if schedule.phrase == "定期":

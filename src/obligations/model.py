@@ -794,10 +794,29 @@ def _check_repeated_clauses(ck: _Checker, ob: syn.Obligation) -> None:
 
 
 def _check_refs(ck: _Checker, spec: Spec) -> None:
+    reported: set[str] = set()
     for ob in spec.obligations:
-        if (
-            isinstance(ob.schedule, Event)
-            and ob.schedule.sync_with
-            and spec.obligation(ob.schedule.sync_with) is None
-        ):
+        if not (isinstance(ob.schedule, Event) and ob.schedule.sync_with):
+            continue
+        if spec.obligation(ob.schedule.sync_with) is None:
             ck.error("E209", ob.schedule.span, ref=ob.schedule.sync_with)
+            continue
+        cycle = _sync_cycle(spec, ob)
+        if cycle and not reported.intersection(cycle):
+            reported.update(cycle)
+            ck.error("E217", ob.schedule.span, cycle=" → ".join(f"[{i}]" for i in (*cycle, cycle[0])))
+
+
+def _sync_cycle(spec: Spec, ob: Obligation) -> tuple[str, ...]:
+    """The ids of a 同步 chain that comes back to ``ob`` (nothing would ever fall due), else ()."""
+    chain = [ob.id]
+    current: Obligation | None = ob
+    while current is not None and isinstance(current.schedule, Event) and current.schedule.sync_with:
+        ref = current.schedule.sync_with
+        if ref == ob.id:
+            return tuple(chain)
+        if ref in chain:
+            return ()  # a cycle further along the chain: reported from one of its own members
+        chain.append(ref)
+        current = spec.obligation(ref)
+    return ()
