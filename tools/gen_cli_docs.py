@@ -27,8 +27,11 @@ Generated from the commands by `python tools/gen_cli_docs.py`; do not edit by ha
 """
 
 
-def _section(cmd: click.Command, path: list[str]) -> list[str]:
-    ctx = click.Context(cmd, info_name=" ".join(path), terminal_width=100, max_content_width=100)
+def _section(cmd: click.Command, path: list[str], parent: click.Context | None) -> list[str]:
+    # Build contexts as click does for a real run, so help option names and widths are the user's.
+    settings: dict[str, object] = {"terminal_width": 100, "max_content_width": 100}
+    settings.update(cmd.context_settings)
+    ctx = click.Context(cmd, info_name=path[-1], parent=parent, **settings)  # type: ignore[arg-type]
     lines = [
         f"{'#' * min(len(path) + 1, 4)} `{' '.join(path)}`",
         "",
@@ -41,14 +44,14 @@ def _section(cmd: click.Command, path: list[str]) -> list[str]:
         for name in sorted(cmd.list_commands(ctx)):
             sub = cmd.get_command(ctx, name)
             if sub is not None and not sub.hidden:
-                lines += _section(sub, [*path, name])
+                lines += _section(sub, [*path, name], ctx)
     return lines
 
 
 def render() -> str:
     from obligations.cli import main
 
-    return INTRO + "\n" + "\n".join(_section(main, ["obligations"])).rstrip() + "\n"
+    return INTRO + "\n" + "\n".join(_section(main, ["obligations"], None)).rstrip() + "\n"
 
 
 if __name__ == "__main__":

@@ -91,8 +91,8 @@ def check(
     bom: bool,
 ) -> None:
     """Check published evidence against what SPEC says was due: on time, late, missing, …"""
-    result = run_check(specs, evidence_files, db, events_file, start, as_of, agency, holidays, estimate)
-    click.echo(render(result, fmt, _lang(), bom), nl=False)
+    spec, result = run_check(specs, evidence_files, db, events_file, start, as_of, agency, holidays, estimate)
+    click.echo(render(result, fmt, _lang(), bom, spec), nl=False)
     sys.exit(EXIT_FINDINGS if result.failing else EXIT_OK)
 
 
@@ -106,7 +106,7 @@ def run_check(
     agency: str | None,
     holidays: Sequence[str],
     estimate: bool,
-) -> CheckResult:
+) -> tuple[Spec, CheckResult]:
     """Everything ``check`` and ``report`` share: load, match; errors become messages and exit 3."""
     import pendulum
 
@@ -125,7 +125,8 @@ def run_check(
         calendar = load_calendar(holidays, estimate=estimate)
         loads = _evidence(evidence_files, db, tz, moment)
         events = _events(events_file, tz)
-        return run(spec, loads, start=first, as_of=moment, events=events, calendar=calendar, agency=agency)
+        result = run(spec, loads, start=first, as_of=moment, events=events, calendar=calendar, agency=agency)
+        return spec, result
     except CalendarDataError as err:
         _fail(str(err), f"缺少 {err.year} 年的節假日數據：{err.hint}")
     except InputError as err:
@@ -193,14 +194,18 @@ def status_label(status: str, lang: str) -> str:
     return status if lang == "en" else _STATUS_ZH.get(status, status)
 
 
-def _row(f: Finding, lang: str) -> list[str]:
+_DETAIL_ZH = {
+    "no obligation of this spec has this id or subject": "本規範中沒有此編號或事項",
+    "no occurrence of this obligation in the checked range": "檢查範圍內沒有此義務的到期項",
+}
+
+
+def _row(f: Finding, lang: str, spec: Spec | None = None) -> list[str]:
     published = f.evidence[0].published_at.strftime("%Y-%m-%d %H:%M") if f.evidence else ""
     late = f"{f.lateness.total_seconds() / 86400:.1f}" if f.lateness is not None else ""
-    subject = (
-        f.occurrence.obligation.subject
-        if f.occurrence
-        else (f.evidence[0].subject or "" if f.evidence else "")
-    )
+    ob = f.occurrence.obligation if f.occurrence else (spec.obligation(f.obligation) if spec else None)
+    subject = ob.subject if ob else (f.evidence[0].subject or "" if f.evidence else "")
+    detail = f.detail if lang == "en" else _DETAIL_ZH.get(f.detail, f.detail)
     return [
         status_label(f.status.value, lang),
         f.obligation,
@@ -209,7 +214,7 @@ def _row(f: Finding, lang: str) -> list[str]:
         published,
         late,
         subject,
-        f.detail,
+        detail,
     ]
 
 
@@ -256,14 +261,14 @@ def to_json(result: CheckResult) -> dict[str, Any]:
     }
 
 
-def render(result: CheckResult, fmt: str, lang: str, bom: bool = False) -> str:
+def render(result: CheckResult, fmt: str, lang: str, bom: bool = False, spec: Spec | None = None) -> str:
     import json
 
     from obligations import report
 
     if fmt == "json":
         return json.dumps(to_json(result), ensure_ascii=False, indent=2) + "\n"
-    rows = [_row(f, lang) for f in result.findings if f.status.value != "pending" or fmt == "csv"]
+    rows = [_row(f, lang, spec) for f in result.findings if f.status.value != "pending" or fmt == "csv"]
     headers = _HEADERS["en" if lang == "en" else "zh"]
     if fmt == "csv":
         return report.to_csv(headers, rows, bom=bom)

@@ -41,6 +41,10 @@ class Status(enum.Enum):
     GAP = "gap"  # a real-time obligation with a gap longer than allowed
 
 
+#: Why evidence is unmatched (``Finding.detail``), rendered in the user's language by the CLI.
+NO_OBLIGATION = "no obligation of this spec has this id or subject"
+OUTSIDE_RANGE = "no occurrence of this obligation in the checked range"
+
 #: Statuses that make ``obligations check`` exit 1.
 FAILING = frozenset({Status.LATE, Status.MISSING, Status.SHORT, Status.GAP})
 
@@ -243,7 +247,7 @@ class _Matcher:
     def _place(self, record: EvidenceRecord) -> None:
         ob = self._obligation(record)
         if ob is None:
-            self._unmatched(record, "no obligation of this spec has this id or subject")
+            self._unmatched(record, NO_OBLIGATION)
             return
         label = self.labels[ob.id].get(self._agency_key(record.agency))
         if label is None:
@@ -256,7 +260,7 @@ class _Matcher:
         if slot is None:
             slot = self._latest_met_before(slots, record)
             if slot is None:
-                self._unmatched(record, "no occurrence of this obligation in the checked range", ob.id)
+                self._unmatched(record, OUTSIDE_RANGE, ob.id)
                 return
         self.matched += 1
         if slot.evidence and slot.occ.obligation.schedule.kind not in ("count", "realtime"):
@@ -374,9 +378,13 @@ class _Matcher:
         return longest if longest > allowed else None
 
     def _concerns(self, finding: Finding, agency: str) -> bool:
+        """Findings of the agency's occurrences, and evidence it published (a wrong-agency row
+        concerns both the publisher and the agencies that owe the obligation)."""
         key = self._agency_key(agency)
         names = [finding.agency, *(r.agency for r in finding.evidence)]
-        return any(key in {self._agency_key(part) for part in name.split("、")} for name in names if name)
+        if any(key in {self._agency_key(part) for part in name.split("、")} for name in names if name):
+            return True
+        return finding.status is Status.WRONG_AGENCY and key in self.labels.get(finding.obligation, {})
 
 
 def _labels(ob: Obligation) -> dict[str, str]:
