@@ -420,13 +420,18 @@ def test_sync_with_a_periodic_duty_shares_its_period() -> None:
     ]
 
 
-def test_sync_cycles_and_vague_ends_are_unscheduled() -> None:
-    spec = spec_of(
-        "[A] 同步 [B] 公開 甲 by 局\n[B] 同步 [A] 公開 乙 by 局\n[C] 適時 公開 丙 by 局\n"
-        "[D] 同步 [C] 解讀 丙 by 局\n[E] 每月 公開 丁 by 局\n[F] 同步 [F] 公開 戊 by 局"
-    )
-    assert [o.id for o in unscheduled(spec)] == ["A", "B", "C", "D", "F"]
+def test_sync_chains_ending_in_vague_timing_are_unscheduled() -> None:
+    spec = spec_of("[C] 適時 公開 丙 by 局\n[D] 同步 [C] 解讀 丙 by 局\n[E] 每月 公開 丁 by 局")
+    assert [o.id for o in unscheduled(spec)] == ["C", "D"]
     assert [o.obligation.id for o in occurrences(spec, D(2026, 1, 1), D(2026, 1, 31))] == ["E"]
+
+
+def test_sync_cycles_do_not_compile() -> None:
+    # A 同步 cycle can never fall due: the checker rejects it (E217) rather than leave it unscheduled.
+    result = compile_text(
+        "[A] 同步 [B] 公開 甲 by 局\n[B] 同步 [A] 公開 乙 by 局\n[F] 同步 [F] 公開 戊 by 局\n", "c.obl"
+    )
+    assert [d.code for d in result.errors] == ["E217", "E217"]
 
 
 # --- standing, real time, once, display ------------------------------------------------------------

@@ -1,3 +1,126 @@
-"""obligations: government information-disclosure duties (政務公開) as a checkable rules language."""
+"""obligations: government information-disclosure duties (政務公開) as a checkable rules language.
+
+The public API, in pipeline order (see docs/api.md)::
+
+    import obligations
+
+    spec = obligations.load("specs/haimen-2017")[0]          # compile (raises SpecError)
+    due = obligations.occurrences(spec, start, end)           # when each duty falls due
+    result = obligations.check(spec, [obligations.load_evidence("published.csv")], start=…, as_of=…)
+
+Names are imported lazily, so ``import obligations`` costs almost nothing; everything listed in
+``__all__`` is stable, everything else is private.
+"""
+
+# ruff: noqa: F401  - the TYPE_CHECKING imports at the end are the typed face of the lazy exports
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+# name -> module that defines it
+_EXPORTS: dict[str, str] = {
+    # compiling specs
+    "load": "compiler",
+    "loads": "compiler",
+    "compile_file": "compiler",
+    "compile_text": "compiler",
+    "compile_paths": "compiler",
+    "Compiled": "compiler",
+    "format_source": "fmt",
+    "lint": "lint",
+    # the model
+    "Spec": "model",
+    "Obligation": "model",
+    "Agency": "model",
+    "AgencyRef": "model",
+    "Source": "model",
+    "Lag": "model",
+    "Window": "model",
+    "Periodic": "model",
+    "Count": "model",
+    "Event": "model",
+    "Standing": "model",
+    "Realtime": "model",
+    "Once": "model",
+    "Unscheduled": "model",
+    "Every": "syntax",
+    "Role": "syntax",
+    "Unit": "syntax",
+    # diagnostics and errors
+    "Diagnostic": "diagnostics",
+    "Severity": "diagnostics",
+    "Span": "diagnostics",
+    "render_text": "diagnostics",
+    "ObligationsError": "errors",
+    "SpecError": "errors",
+    "CalendarDataError": "errors",
+    "InputError": "errors",
+    # calendars and due dates
+    "HolidayCalendar": "calendar",
+    "china_calendar": "calendar",
+    "load_calendar": "calendar",
+    "occurrences": "occurrences",
+    "unscheduled": "occurrences",
+    "Occurrence": "occurrences",
+    "EventRecord": "occurrences",
+    "load_events": "events",
+    # evidence and checking
+    "EvidenceRecord": "evidence",
+    "LoadResult": "evidence",
+    "load_evidence": "evidence",
+    "Ledger": "ledger",
+    "check": "findings",
+    "check_records": "findings",
+    "CheckResult": "findings",
+    "Finding": "findings",
+    "Status": "findings",
+}
+
+__all__ = ["__version__", *_EXPORTS]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'obligations' has no attribute {name!r}")
+    value = getattr(import_module(f"obligations.{module}"), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from obligations.calendar import HolidayCalendar, china_calendar, load_calendar
+    from obligations.compiler import Compiled, compile_file, compile_paths, compile_text, load, loads
+    from obligations.diagnostics import Diagnostic, Severity, Span, render_text
+    from obligations.errors import CalendarDataError, InputError, ObligationsError, SpecError
+    from obligations.events import load_events
+    from obligations.evidence import EvidenceRecord, LoadResult, load_evidence
+    from obligations.findings import CheckResult, Finding, Status, check, check_records
+    from obligations.fmt import format_source
+    from obligations.ledger import Ledger
+    from obligations.lint import lint
+    from obligations.model import (
+        Agency,
+        AgencyRef,
+        Count,
+        Event,
+        Lag,
+        Obligation,
+        Once,
+        Periodic,
+        Realtime,
+        Source,
+        Spec,
+        Standing,
+        Unscheduled,
+        Window,
+    )
+    from obligations.occurrences import EventRecord, Occurrence, occurrences, unscheduled
+    from obligations.syntax import Every, Role, Unit

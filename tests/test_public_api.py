@@ -1,0 +1,76 @@
+"""The public API alone runs the whole flow, and nothing private leaks from ``obligations``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+
+import pendulum
+
+import obligations
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_whole_flow_through_the_public_api(tmp_path: Path) -> None:
+    (spec,) = obligations.load(ROOT / "specs" / "haimen-2017")
+    assert isinstance(spec, obligations.Spec)
+    due = obligations.occurrences(spec, dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    weekly = [o for o in due if o.obligation.id == "HM-4404"]
+    assert [o.due_date.isoformat() for o in weekly] == [
+        "2026-10-04",
+        "2026-10-11",
+        "2026-10-18",
+        "2026-10-25",
+    ]
+    evidence = tmp_path / "published.csv"
+    evidence.write_text(
+        "obligation,agency,published_at,url\n"
+        "HM-4404,市场监管局,2026-10-09 09:00,https://example.gov.cn/1\n"
+        "HM-4404,市場監管局,bad,https://example.gov.cn/2\n",
+        encoding="utf-8",
+    )
+    loaded = obligations.load_evidence(evidence, spec.timezone)
+    result = obligations.check(
+        spec,
+        [loaded],
+        start=dt.date(2026, 10, 5),
+        as_of=pendulum.datetime(2026, 10, 20, tz=spec.timezone),
+        agency="市場監管局",
+    )
+    assert isinstance(result, obligations.CheckResult)
+    assert (result.rows_read, result.matched, result.unmatched, len(result.rejected)) == (2, 1, 0, 1)
+    weeks = [
+        (f.status, f.due.date().isoformat()) for f in result.findings if f.obligation == "HM-4404" and f.due
+    ]
+    assert weeks == [
+        (obligations.Status.ON_TIME, "2026-10-11"),
+        (obligations.Status.MISSING, "2026-10-18"),
+        (obligations.Status.PENDING, "2026-10-25"),
+    ]
+
+
+def test_errors_are_the_public_types() -> None:
+    try:
+        obligations.loads("每周 公布\n", "bad.obl")
+    except obligations.SpecError as err:
+        assert [d.code for d in err.diagnostics] == ["E214"]
+        assert isinstance(err, obligations.ObligationsError)
+    else:  # pragma: no cover
+        raise AssertionError("no SpecError")
+
+
+def test_nothing_private_leaks() -> None:
+    public = set(dir(obligations))
+    assert public == set(obligations.__all__)
+    assert not any(name.startswith("_") and name != "__version__" for name in public)
+    for name in obligations.__all__:
+        assert getattr(obligations, name) is not None
+
+
+def test_import_is_light() -> None:
+    code = "import sys, obligations; print(sorted(m for m in ('lark', 'opencc', 'pendulum') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
