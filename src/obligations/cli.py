@@ -265,11 +265,12 @@ def fmt(
 
 
 # Commands defined in their own modules (each imports only click at module level).
-from obligations.cli_check import check  # noqa: E402
+from obligations.cli_check import check, report_cmd  # noqa: E402
 from obligations.cli_evidence import evidence  # noqa: E402
 from obligations.cli_extract import extract_cmd  # noqa: E402
 
 main.add_command(check)
+main.add_command(report_cmd)
 main.add_command(evidence)
 main.add_command(extract_cmd)
 

@@ -171,6 +171,95 @@ def _events(path: str | None, tz: str) -> list[Any]:
     return list(loaded.records)
 
 
+@click.command("report")
+@click.argument("specs", nargs=-1, type=click.Path())
+@click.option(
+    "--evidence",
+    "evidence_files",
+    multiple=True,
+    type=click.Path(),
+    help="Evidence file (CSV, JSON Lines, xlsx); repeatable. Default: the evidence ledger.",
+)
+@click.option(
+    "--db", type=click.Path(dir_okay=False), default=None, help="The evidence ledger (no --evidence)."
+)
+@click.option(
+    "--events", "events_file", type=click.Path(), default=None, help="Events file (CSV or JSON Lines)."
+)
+@click.option(
+    "--from",
+    "start",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="First day checked (default: the spec's effective start, else its issue date).",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]),
+    default=None,
+    help="Check as of this day or instant (default: now).",
+)
+@click.option("--agency", default=None, help="Only this agency (any script, any alias).")
+@click.option(
+    "--holidays", multiple=True, type=click.Path(), help="Holiday data file(s) adding or overriding years."
+)
+@click.option("--estimate", is_flag=True, help="Allow rule-based estimates for years without data (marked).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True
+)
+@click.option(
+    "--bom", is_flag=True, help="CSV: start with a UTF-8 BOM so Excel and WPS read Chinese correctly."
+)
+@click.option(
+    "--html",
+    "html_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also write one self-contained HTML report (heat map, overdue list, per-agency table).",
+)
+@click.option("--force", is_flag=True, help="Overwrite the --html file if it exists.")
+def report_cmd(
+    specs: tuple[str, ...],
+    evidence_files: tuple[str, ...],
+    db: str | None,
+    events_file: str | None,
+    start: dt.datetime | None,
+    as_of: dt.datetime | None,
+    agency: str | None,
+    holidays: tuple[str, ...],
+    estimate: bool,
+    fmt: str,
+    bom: bool,
+    html_file: str | None,
+    force: bool,
+) -> None:
+    """Per-agency compliance: on-time %, late, missing, mean lateness, grade (docs/reports.md)."""
+    from obligations.compliance import compliance, compliance_csv, compliance_json, compliance_table
+
+    if html_file and Path(html_file).exists() and not force:
+        raise click.UsageError(f"{html_file} exists; pass --force to overwrite it")
+    spec, result = run_check(specs, evidence_files, db, events_file, start, as_of, agency, holidays, estimate)
+    lang = _lang()
+    rows = compliance(result).rows
+    if fmt == "json":
+        click.echo(compliance_json(rows, lang), nl=False)
+    elif fmt == "csv":
+        click.echo(compliance_csv(rows, lang, bom=bom), nl=False)
+    else:
+        click.echo(compliance_table(rows, lang), nl=False)
+    if html_file:
+        from obligations.html_report import render_html
+        from obligations.script import detect_script
+
+        html_lang = (
+            "en" if lang == "en" else ("zh-Hans" if detect_script(spec.title) == "hans" else "zh-Hant")
+        )
+        Path(html_file).write_text(render_html(result, spec.title, html_lang), encoding="utf-8")
+        click.echo(f"wrote {html_file}" if lang == "en" else f"已寫入 {html_file}", err=True)
+    sys.exit(EXIT_FINDINGS if result.failing else EXIT_OK)
+
+
 # ---- rendering ------------------------------------------------------------------------------------
 
 _HEADERS = {
