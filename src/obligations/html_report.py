@@ -269,12 +269,14 @@ def _due_day(f: Finding) -> dt.date | None:
     return due.date() if due is not None else None
 
 
+_WEEKDAYS_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+_WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
 def _day(day: dt.date | None, t: _Text) -> str:
     if day is None:
         return ""
-    from obligations.render_due import weekday
-
-    return f"{day.isoformat()} {t(weekday(day, 'zh'), weekday(day, 'en'))}"
+    return f"{day.isoformat()} {t(_WEEKDAYS_ZH[day.weekday()], _WEEKDAYS_EN[day.weekday()])}"
 
 
 def _subject(f: Finding) -> str:
