@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_whole_flow_through_the_public_api(tmp_path: Path) -> None:
     (spec,) = obligations.load(ROOT / "specs" / "haimen-2017")
     assert isinstance(spec, obligations.Spec)
-    due = obligations.occurrences(spec, dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    due = spec.occurrences(dt.date(2026, 10, 1), dt.date(2026, 10, 31))
     weekly = [o for o in due if o.obligation.id == "HM-4404"]
     assert [o.due_date.isoformat() for o in weekly] == [
         "2026-10-04",
@@ -62,6 +62,16 @@ def test_errors_are_the_public_types() -> None:
         raise AssertionError("no SpecError")
 
 
+def test_exports_survive_submodule_imports() -> None:
+    # Importing a stage module sets it as a package attribute; no export may share its name.
+    import obligations.findings
+    import obligations.lint
+    import obligations.occurrences
+
+    assert obligations.check is obligations.findings.check
+    assert callable(obligations.Spec.occurrences)
+
+
 def test_nothing_private_leaks() -> None:
     public = set(dir(obligations))
     assert public == set(obligations.__all__)
@@ -74,3 +84,16 @@ def test_import_is_light() -> None:
     code = "import sys, obligations; print(sorted(m for m in ('lark', 'opencc', 'pendulum') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_no_export_shares_a_name_with_a_module() -> None:
+    modules = {p.stem for p in Path(obligations.__file__).parent.glob("*.py")}
+    assert modules.isdisjoint(obligations.__all__)
+
+
+def test_docstring_examples_run() -> None:
+    import doctest
+
+    import obligations.model
+
+    assert doctest.testmod(obligations.model).failed == 0

@@ -5,11 +5,13 @@ The public API, in pipeline order (see docs/api.md)::
     import obligations
 
     spec = obligations.load("specs/haimen-2017")[0]          # compile (raises SpecError)
-    due = obligations.occurrences(spec, start, end)           # when each duty falls due
+    due = spec.occurrences(start, end)                        # when each duty falls due
     result = obligations.check(spec, [obligations.load_evidence("published.csv")], start=…, as_of=…)
 
 Names are imported lazily, so ``import obligations`` costs almost nothing; everything listed in
-``__all__`` is stable, everything else is private.
+``__all__`` is stable, everything else is private. Due dates and warnings are methods of the
+compiled spec (``spec.occurrences``, ``spec.lint``): the stage modules ``obligations.occurrences``
+and ``obligations.lint`` share those names, and a package attribute cannot be both.
 """
 
 # ruff: noqa: F401  - the TYPE_CHECKING imports at the end are the typed face of the lazy exports
@@ -30,7 +32,6 @@ _EXPORTS: dict[str, str] = {
     "compile_paths": "compiler",
     "Compiled": "compiler",
     "format_source": "fmt",
-    "lint": "lint",
     # the model
     "Spec": "model",
     "Obligation": "model",
@@ -62,7 +63,6 @@ _EXPORTS: dict[str, str] = {
     "HolidayCalendar": "calendar",
     "china_calendar": "calendar",
     "load_calendar": "calendar",
-    "occurrences": "occurrences",
     "unscheduled": "occurrences",
     "Occurrence": "occurrences",
     "EventRecord": "occurrences",
@@ -105,7 +105,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from obligations.findings import CheckResult, Finding, Status, check, check_records
     from obligations.fmt import format_source
     from obligations.ledger import Ledger
-    from obligations.lint import lint
     from obligations.model import (
         Agency,
         AgencyRef,
@@ -122,5 +121,5 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         Unscheduled,
         Window,
     )
-    from obligations.occurrences import EventRecord, Occurrence, occurrences, unscheduled
+    from obligations.occurrences import EventRecord, Occurrence, unscheduled
     from obligations.syntax import Every, Role, Unit

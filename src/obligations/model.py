@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable, Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
@@ -20,6 +20,10 @@ from obligations import script
 from obligations import syntax as syn
 from obligations.diagnostics import Diagnostic, Span
 from obligations.syntax import Every, Role, Unit
+
+if TYPE_CHECKING:
+    from obligations.calendar import HolidayCalendar
+    from obligations.occurrences import EventRecord, Occurrence
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 # 政府信息公開條例 (2019) art. 26: 自該政府信息形成或者變更之日起20個工作日內及時公開.
@@ -268,6 +272,31 @@ class Spec:
     def agency(self, name: str) -> Agency | None:
         """The declared agency a name, full name or alias refers to, in either script."""
         return self._agency_by_key.get(script.key(name))
+
+    def occurrences(
+        self,
+        start: dt.date,
+        end: dt.date,
+        *,
+        events: Sequence[EventRecord] = (),
+        calendar: HolidayCalendar | None = None,
+    ) -> list[Occurrence]:
+        """Every occurrence due from ``start`` to ``end`` (inclusive), sorted by due instant.
+
+        >>> import datetime as dt, obligations
+        >>> spec = obligations.loads("[W] 每周 公布 食品安全抽檢 by 市場監管局\\n")
+        >>> [o.due_date.isoformat() for o in spec.occurrences(dt.date(2026, 10, 1), dt.date(2026, 10, 14))]
+        ['2026-10-04', '2026-10-11']
+        """
+        from obligations.occurrences import occurrences
+
+        return occurrences(self, start, end, events=events, calendar=calendar)
+
+    def lint(self) -> list[Diagnostic]:
+        """Warnings worth a person's attention (W4xx), as ``obligations lint`` reports them."""
+        from obligations.lint import lint
+
+        return lint(self)
 
 
 def _lag_fields(lag: Lag) -> dict[str, Any]:
