@@ -59,7 +59,7 @@ def _spec_paths(specs: Sequence[str]) -> list[str]:
     """The SPEC arguments, or ./specs/ when present, else the bundled source-document spec."""
     if specs:
         return list(specs)
-    from obligations.compiler import bundled_spec_dir
+    from obligations.paths import bundled_spec_dir
 
     local = Path("specs")
     chosen = str(local) if local.is_dir() else str(bundled_spec_dir())
@@ -266,9 +266,12 @@ def fmt(
 
 # Commands defined in their own modules (each imports only click at module level).
 from obligations.cli_check import check, report_cmd  # noqa: E402
+from obligations.cli_due import calendar_cmd, due  # noqa: E402
 from obligations.cli_evidence import evidence  # noqa: E402
 from obligations.cli_extract import extract_cmd  # noqa: E402
 
+main.add_command(due)
+main.add_command(calendar_cmd)
 main.add_command(check)
 main.add_command(report_cmd)
 main.add_command(evidence)

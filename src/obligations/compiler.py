@@ -19,6 +19,7 @@ from obligations import parse_tree
 from obligations.diagnostics import Diagnostic, Span
 from obligations.errors import SpecError
 from obligations.model import Spec, check
+from obligations.paths import bundled_spec_dir as bundled_spec_dir  # re-exported: callers predate paths.py
 from obligations.syntax import Include, SpecFile
 
 SPEC_SUFFIX = ".obl"
@@ -37,16 +38,6 @@ class Compiled:
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
         return tuple(d for d in self.diagnostics if d.is_error)
-
-
-def bundled_spec_dir() -> Path:
-    """The bundled source-document spec (《海門市近期政務公開工作要點》), in the wheel or the repo."""
-    from importlib import resources
-
-    shipped = resources.files("obligations") / "specs" / "haimen-2017"
-    if shipped.is_dir():
-        return Path(str(shipped))
-    return Path(__file__).resolve().parents[2] / "specs" / "haimen-2017"
 
 
 def read_source(path: Path) -> str:

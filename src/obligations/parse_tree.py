@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import threading
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,8 @@ MAX_SYNTAX_ERRORS = 50
 
 def grammar_path() -> Path:
     """The grammar shipped in the wheel, or the repository's ``grammar/`` when run from source."""
+    from importlib import resources
+
     shipped = resources.files("obligations") / "grammar" / GRAMMAR_NAME
     if shipped.is_file():
         return Path(str(shipped))

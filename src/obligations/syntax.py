@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
-from lark import Token
 
 from obligations.diagnostics import Span
+
+if TYPE_CHECKING:
+    from lark import Token
+else:  # bound on first use by SyntaxBuilder: a cached spec is unpickled without importing Lark
+    Token = None
 
 
 class Unit(enum.Enum):
@@ -403,6 +407,9 @@ class SyntaxBuilder:
     """Inline LALR callbacks: each receives the children of one reduced rule."""
 
     def __init__(self) -> None:
+        global Token
+        from lark import Token
+
         self.file = "<string>"
         self.text = ""
 
