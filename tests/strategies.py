@@ -127,3 +127,30 @@ def event_times(room: int = MAX_WORKING_DAYS) -> st.SearchStrategy[datetime]:
         dates_with_room(room),
         st.times(),
     )
+
+
+AGENCY_CLAUSES = ("by 局", "by 甲局、乙局 分別", "by 甲局 牽頭、乙局 配合", "by 甲局、乙局", "")
+LEADS = ("提前48小時", "提前3個工作日", "提前一周", "提前2日")
+DISPLAYS = ("公示期 7個工作日", "公示期 5日", "公示期 24小時")
+
+
+@st.composite
+def periodic_specs(draw: st.DrawFn) -> str:
+    """A small spec of periodic duties (tests/test_occurrences.py): 1-4 lines of any periodic
+    timing, each maybe with a lead time, several agencies, a display period, its own window; maybe
+    a 同步 duty following the first with a window of its own."""
+    lines: list[str] = []
+    for i in range(draw(st.integers(1, 4))):
+        timing, clause = draw(periodic_timings())
+        lead = draw(st.sampled_from(("", "", *LEADS)))
+        by = draw(st.sampled_from(AGENCY_CLAUSES))
+        display = draw(st.sampled_from(("", "", *DISPLAYS)))
+        window = ""
+        if draw(st.booleans()):
+            start = draw(st.dates(date(2004, 1, 1), date(2026, 6, 30)))
+            window = f" 自 {start} 至 {start + timedelta(days=draw(st.integers(0, 800)))}"
+        lines.append(f"[P{i}] {timing} {lead} 公布 數據{i} {by} {clause} {display}{window}")
+    if draw(st.booleans()):
+        since = draw(st.dates(date(2004, 1, 1), date(2026, 6, 30)))
+        lines.append(f"[S] 同步 [P0] 解讀 數據 {draw(st.sampled_from(AGENCY_CLAUSES))} 自 {since} 起")
+    return "\n".join(lines)

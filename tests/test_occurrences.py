@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pendulum
 import pytest
 from dateutil import rrule  # type: ignore[import-untyped]
@@ -23,12 +25,14 @@ from hypothesis import strategies as st
 from obligations.calendar import DayKind, china_calendar, load_calendar
 from obligations.compiler import bundled_spec_dir, compile_file, compile_text
 from obligations.errors import CalendarDataError
-from obligations.model import Spec
+from obligations.model import Event, Spec
 from obligations.occurrences import (
+    DueSeries,
     EventRecord,
     Occurrence,
     agencies_owing,
     display_end,
+    expand,
     occurrences,
     stopped_clocks,
     unmatched_events,
@@ -37,6 +41,7 @@ from obligations.occurrences import (
 from tests.strategies import (
     date_ranges,
     event_times,
+    periodic_specs,
     periodic_timings,
     rrule_timings,
     working_day_counts,
@@ -868,3 +873,152 @@ def test_rrule_expressible_schedules_agree_with_dateutil(
     first, last = (dt.datetime.combine(d, dt.time()) for d in span)
     theirs = _rrule(every, weekday_or_month, day).between(first, last, inc=True)
     assert ours == [d.date() for d in theirs]
+
+
+# --- bulk expansion: expand() ---------------------------------------------------------------------
+
+
+def _day(ordinal: int | None) -> dt.date | None:
+    return None if ordinal is None else dt.date.fromordinal(ordinal)
+
+
+def series_rows(series: Sequence[DueSeries]) -> list[tuple[object, ...]]:
+    """Every item of every series as the field values of the Occurrence it stands for."""
+    rows: list[tuple[object, ...]] = []
+    for s in series:
+        n = len(s)
+        for column in (s.due_days, s.period_starts, s.period_ends, s.triggers, s.estimated, s.moved):
+            assert column is None or len(column) == n  # parallel columns
+        for i in range(n):
+            rows.append(
+                (
+                    s.obligation.id,
+                    s.agency,
+                    None if s.period_starts is None else _day(s.period_starts[i]),
+                    None if s.period_ends is None else _day(s.period_ends[i]),
+                    None if s.triggers is None else s.triggers[i],
+                    s.dues[i],
+                    _day(s.due_days[i]),
+                    False if s.estimated is None else s.estimated[i],
+                    () if s.moved is None else s.moved[i],
+                    s.min_count,
+                    s.rule,
+                    None if s.display_until is None else s.display_until[i],
+                    () if s.applied is None else s.applied[i],
+                    () if s.notes is None else s.notes[i],
+                )
+            )
+    return rows
+
+
+def occurrence_rows(occs: Sequence[Occurrence]) -> list[tuple[object, ...]]:
+    return [(o.obligation.id, *attrs.astuple(o, recurse=False)[1:]) for o in occs]
+
+
+def assert_agree(series: Sequence[DueSeries], occs: Sequence[Occurrence]) -> None:
+    """expand() and occurrences() give the same occurrences, field for field."""
+    assert Counter(series_rows(series)) == Counter(occurrence_rows(occs))
+    keys = [(s.obligation.id, s.agency) for s in series]
+    assert keys == sorted(keys) and len(set(keys)) == len(keys)  # (obligation id, agency) order
+
+
+def test_expand_gives_columns_per_obligation_and_owing_agency() -> None:
+    text = (
+        "[W] 每周四 公布 信息 by 甲局、乙局 分別\n[M] 每月 5日前 公布 月報 by 財政局 遇節假日順延\n"
+        "[A] 按時 寄送 記錄單 by 人社局"
+    )
+    series = expand(spec_of(text), D(2026, 9, 28), D(2026, 10, 11))
+    assert [(s.obligation.id, s.agency, s.rule, len(s)) for s in series] == [
+        ("M", "財政局", "day-of-period", 1),
+        ("W", "乙局", "day-of-period", 2),
+        ("W", "甲局", "day-of-period", 2),
+    ]  # A cannot be scheduled: no series (unscheduled() lists it)
+    month, weekly, _ = series
+    assert list(month.dues) == [end_of("2026-10-08")] and list(month.due_days) == [D(2026, 10, 8).toordinal()]
+    assert [str(info.day) for info in month.moved[0]] == ["2026-10-05", "2026-10-06", "2026-10-07"]  # type: ignore[index]
+    assert list(weekly.dues) == [end_of("2026-10-01"), end_of("2026-10-08")]
+    assert [_day(o) for o in weekly.period_starts] == [D(2026, 9, 28), D(2026, 10, 5)]  # type: ignore[union-attr]
+    assert [_day(o) for o in weekly.period_ends] == [D(2026, 10, 4), D(2026, 10, 11)]  # type: ignore[union-attr]
+    assert (weekly.triggers, weekly.estimated, weekly.moved, weekly.display_until) == (None, None, None, None)
+    assert series[2].dues is weekly.dues  # the agencies share the columns
+    assert all(isinstance(d, dt.datetime) and d.utcoffset() == dt.timedelta(hours=8) for d in weekly.dues)
+
+
+def test_expand_checks_the_range_and_needs_the_same_holiday_data() -> None:
+    spec = spec_of("[M] 每月 8日前 公布 月報 by 財政局 遇節假日順延")
+    with pytest.raises(ValueError, match="starts"):
+        expand(spec, D(2026, 10, 9), D(2026, 10, 8))
+    with pytest.raises(CalendarDataError, match=r"2034: needed for \[M\], period 2034-12-01"):
+        expand(spec, D(2035, 1, 1), D(2035, 12, 31))
+
+
+def test_expand_and_occurrences_agree_on_the_bundled_spec_over_a_2026_quarter() -> None:
+    spec = compile_file(bundled_spec_dir() / "haimen-2017.obl").spec
+    assert spec is not None
+    names = sorted(
+        {
+            ob.schedule.trigger
+            for ob in spec.obligations
+            if isinstance(ob.schedule, Event) and ob.schedule.trigger
+        }
+    )
+    events = [ev("2026-10-09 10:00", name, f"T{i}") for i, name in enumerate(names)]
+    events += [
+        ev("2026-09-18 14:00", RECEIPT, "R1"),
+        ev("2026-10-12 09:00", "延期", "R1"),  # extended
+        ev("2026-11-02 09:00", RECEIPT, "R2"),
+        ev("2026-11-05 09:00", "徵求第三方意見", "R2"),  # paused, then running again
+        ev("2026-11-20 09:00", "第三方意見反饋", "R2"),
+        ev("2026-12-01 09:00", RECEIPT, "R3"),
+        ev("2026-12-02 09:00", "補正", "R3"),  # stopped: no due date
+        ev("2026-12-03 09:00", "延期", "R3"),
+    ]
+    first, last = D(2026, 10, 1), D(2026, 12, 31)
+    series = expand(spec, first, last, events=events)
+    occs = occurrences(spec, first, last, events=events)
+    assert_agree(series, occs)
+    assert len(occs) > 500
+    # every kind of rule the spec uses gave some of them
+    assert {o.rule for o in occs} >= {
+        "periodic",
+        "after-period",
+        "lead",
+        "count",
+        "working-days",
+        "same-day",
+        "sync",
+        "on-request",
+        "standing",
+        "realtime",
+    }
+    assert any(o.moved for o in occs) and any(o.applied for o in occs)
+    assert not any(o.trigger is not None and o.trigger.id == "R3" for o in occs)
+
+
+@PROPERTY
+@given(text=periodic_specs(), span=date_ranges(D(2005, 3, 1), D(2025, 6, 30)))
+def test_expand_and_occurrences_agree_on_generated_periodic_specs(
+    text: str, span: tuple[dt.date, dt.date]
+) -> None:
+    spec = spec_of(text)
+    series = expand(spec, *span)
+    assert_agree(series, occurrences(spec, *span))
+    by_ob = itertools.groupby(series, key=lambda s: s.obligation.id)
+    for ob_id, group in by_ob:
+        shared = list(group)
+        ob = spec.obligation(ob_id)
+        assert ob is not None and [s.agency for s in shared] == sorted(agencies_owing(ob))
+        assert all(s.dues is shared[0].dues for s in shared)
+
+
+@PROPERTY
+@given(timing=rrule_timings(), span=date_ranges(D(2001, 2, 1), D(2030, 12, 31)))
+def test_expand_gives_rrules_instants(
+    timing: tuple[str, str, int | None, int | None], span: tuple[dt.date, dt.date]
+) -> None:
+    text, every, weekday_or_month, day = timing
+    [series] = expand(spec_of(f"[P] {text} 公布 數據 by 局"), *span)
+    first, last = (dt.datetime.combine(d, dt.time()) for d in span)
+    theirs = _rrule(every, weekday_or_month, day).between(first, last, inc=True)
+    assert [_day(o) for o in series.due_days] == [d.date() for d in theirs]
+    assert list(series.dues) == [end_of(d.date().isoformat()) for d in theirs]

@@ -1,7 +1,9 @@
 """Occurrences: when each obligation falls due, under a statutory calendar.
 
 The calendar stage of the pipeline: model (``Spec``) + a date range + events + a holiday
-calendar → ``Occurrence`` objects. Dates are pendulum values at this API boundary and plain
+calendar → ``Occurrence`` objects. ``expand`` gives the same due instants in bulk, as columns
+(``DueSeries``, no object per instant); ``occurrences`` is ``expand`` plus the objects, so every
+rule below is applied in one place. Dates are pendulum values at this API boundary and plain
 ``datetime.date`` ordinals inside (see ``obligations.calendar``). Every rule is written in
 ``docs/calendar.md`` ("Date rules") with a worked example that ``tests/test_calendar_docs.py``
 executes; the rule names below (``Occurrence.rule``) are that section's headings.
@@ -16,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import itertools
 import operator
 from collections.abc import Callable, Iterator, Sequence
 from functools import cache
@@ -47,10 +50,12 @@ from obligations.syntax import Every, Role, Unit
 __all__ = [
     "CLOCK_EVENTS",
     "RULES",
+    "DueSeries",
     "EventRecord",
     "Occurrence",
     "agencies_owing",
     "display_end",
+    "expand",
     "occurrences",
     "stopped_clocks",
     "unmatched_events",
@@ -123,7 +128,68 @@ class Occurrence:
         return f"{self.obligation.id}/{anchor}/{self.agency}"
 
 
+# Not slotted, for the reason given at Occurrence: one is built per obligation and agency.
+@attrs.frozen(slots=False)
+class DueSeries:
+    """Every time one obligation falls due in a range, for one agency: parallel columns.
+
+    What ``expand`` returns, and what ``occurrences`` turns into one ``Occurrence`` per due
+    instant: item ``i`` of every column describes the same occurrence. Items are in the order of
+    the periods (periodic, count, real time) or of the triggering events in the events file, not
+    necessarily of the due instants. Days are **ordinals** (``date.toordinal()``; turn one back
+    with ``datetime.date.fromordinal``); a column of evenly spaced days may be a ``range``. An
+    optional column that is None means that the rule has no such value (no period, no trigger) or
+    leaves it at the default for every item (``estimated`` False, ``moved`` empty …). The agencies
+    owing one obligation get one series each, sharing the same column objects.
+    """
+
+    obligation: Obligation
+    agency: str  # as Occurrence.agency
+    rule: str  # the date rule applied: a heading of docs/calendar.md "Date rules"
+    dues: Sequence[pendulum.DateTime]  # the due instants, aware, in the spec's time zone
+    due_days: Sequence[int]  # the ordinal of each due instant's date in the spec's time zone
+    period_starts: Sequence[int] | None = None  # the period covered (periodic, count, standing, real time)
+    period_ends: Sequence[int] | None = None
+    min_count: int = 1  # publications required in each period (count obligations)
+    triggers: Sequence[EventRecord] | None = None  # the event that started each clock (event-triggered)
+    estimated: Sequence[bool] | None = None  # computed from estimated holiday data
+    moved: Sequence[tuple[DayInfo, ...]] | None = None  # the days off / make-up days that moved it
+    display_until: Sequence[pendulum.DateTime] | None = None  # end of the display period (公示期)
+    applied: Sequence[tuple[EventRecord, ...]] | None = None  # on-request clock events applied
+    notes: Sequence[tuple[str, ...]] | None = None  # on-request clock events not applied, and why
+
+    def __len__(self) -> int:
+        return len(self.dues)
+
+
 # ---- the public functions -----------------------------------------------------------------------
+
+
+def expand(
+    spec: Spec,
+    start: dt.date,
+    end: dt.date,
+    *,
+    events: Sequence[EventRecord] = (),
+    calendar: HolidayCalendar | None = None,
+) -> list[DueSeries]:
+    """When each obligation of ``spec`` falls due in ``start``..``end`` (inclusive), in bulk.
+
+    The same due instants as ``occurrences`` (which is built on this), as columns of one
+    ``DueSeries`` per obligation that can be scheduled and agency that owes it, in (obligation
+    id, agency) order; a series may be empty. No object is built per due instant: the instants
+    are ``pendulum.DateTime`` values shared by every duty due at the same instant.
+    ``calendar`` defaults to China's bundled calendar. Raises :class:`CalendarDataError` when a
+    due date depends on a year without holiday data.
+    """
+    if start > end:
+        raise ValueError(f"the range starts ({start}) after it ends ({end})")
+    engine = _Engine(spec, start, end, calendar or china_calendar(), events)
+    out: list[DueSeries] = []
+    with _no_gc():
+        for ob in sorted(spec.obligations, key=_id_of):
+            out.extend(engine.series(ob))
+    return out
 
 
 def occurrences(
@@ -138,18 +204,69 @@ def occurrences(
 
     Sorted by (due, obligation id, agency). ``calendar`` defaults to China's bundled calendar.
     Raises :class:`CalendarDataError` when a due date depends on a year without holiday data.
+    This is ``expand`` with one ``Occurrence`` built per due instant.
     """
-    if start > end:
-        raise ValueError(f"the range starts ({start}) after it ends ({end})")
-    engine = _Engine(spec, start, end, calendar or china_calendar(), events)
+    series = expand(spec, start, end, events=events, calendar=calendar)
+    date: _Built[pendulum.Date] = _Built(_Days._date_of)  # one Date per day, shared
     out: list[Occurrence] = []
     with _no_gc():
         # Obligations in id order and agencies in name order, then a stable sort on the due
         # instant alone: the order of sorting on (due, id, agency), without a key tuple each.
-        for ob in sorted(spec.obligations, key=_id_of):
-            out.extend(engine.expand(ob))
+        for _, group in itertools.groupby(series, key=_obligation_of):
+            first, *others = group
+            built = _objects(first, date)
+            if others:  # the agencies owing one duty share its columns: copy each object
+                agencies = [first.agency, *(s.agency for s in others)]
+                built = [_copy(occ, occ.obligation, agency) for occ in built for agency in agencies]
+            out.extend(built)
         out.sort(key=_due_of)
     return out
+
+
+def _obligation_of(series: DueSeries) -> int:
+    return id(series.obligation)
+
+
+def _objects(series: DueSeries, date: _Built[pendulum.Date]) -> list[Occurrence]:
+    """One ``Occurrence`` per item of ``series``: positional arguments, as this runs per item."""
+    ob, agency, rule, count = series.obligation, series.agency, series.rule, series.min_count
+    dues, days = series.dues, series.due_days
+    starts, ends = series.period_starts, series.period_ends
+    details = (series.triggers, series.estimated, series.moved, series.display_until)
+    if details == (None, None, None, None) and series.applied is None and series.notes is None:
+        # Plain rules (most of a spec): no trigger, nothing moved or estimated, no display.
+        if starts is None or ends is None:
+            return [
+                Occurrence(ob, agency, None, None, None, due, date[d], False, (), count, rule)
+                for due, d in zip(dues, days, strict=True)
+            ]
+        if starts == ends == days:  # one-day periods due on their day: daily, real time
+            return [
+                Occurrence(ob, agency, d, d, None, due, d, False, (), count, rule)
+                for d, due in zip(map(date.__getitem__, days), dues, strict=True)
+            ]
+        return [
+            Occurrence(ob, agency, date[a], date[b], None, due, date[d], False, (), count, rule)
+            for a, b, due, d in zip(starts, ends, dues, days, strict=True)
+        ]
+    nothing = itertools.repeat(None)
+    columns = zip(
+        nothing if starts is None else map(date.__getitem__, starts),
+        nothing if ends is None else map(date.__getitem__, ends),
+        nothing if series.triggers is None else series.triggers,
+        dues,
+        map(date.__getitem__, days),
+        itertools.repeat(False) if series.estimated is None else series.estimated,
+        itertools.repeat(()) if series.moved is None else series.moved,
+        nothing if series.display_until is None else series.display_until,
+        itertools.repeat(()) if series.applied is None else series.applied,
+        itertools.repeat(()) if series.notes is None else series.notes,
+        strict=False,  # the columns left out are endless repeats of their default
+    )
+    return [
+        Occurrence(ob, agency, a, b, trigger, due, day, est, moved, count, rule, until, applied, notes)
+        for a, b, trigger, due, day, est, moved, until, applied, notes in columns
+    ]
 
 
 @contextlib.contextmanager
@@ -395,17 +512,22 @@ _BIWEEK_EPOCH = dt.date(2001, 1, 1)  # a Monday; used only when a spec gives no 
 _FAR = 10**7  # beyond any ordinal: an open end of a window
 
 
+@cache  # a run asks about the same few months for every duty
+def _month_start(year: int, month: int) -> int:
+    """The ordinal of the first day of ``month``."""
+    return dt.date(year, month, 1).toordinal()
+
+
 def _month_end(year: int, month: int) -> int:
     """The ordinal of the last day of ``month``."""
     if month == 12:
-        return dt.date(year, 12, 31).toordinal()
-    return dt.date(year, month + 1, 1).toordinal() - 1
+        return _month_start(year, 12) + 30
+    return _month_start(year, month + 1) - 1
 
 
 def _clamped(year: int, month: int, day: int) -> int:
     """``day`` of the month, or the month's last day if it has none (民法典 art. 202)."""
-    last = _month_end(year, month)
-    return min(dt.date(year, month, 1).toordinal() + day - 1, last)
+    return min(_month_start(year, month) + day - 1, _month_end(year, month))
 
 
 def _add_months(day: dt.date, months: int) -> int:
@@ -439,11 +561,11 @@ def _month_periods(months: int, first: int, last: int) -> Iterator[tuple[int, in
     day = dt.date.fromordinal(first)
     index = day.year * 12 + (day.month - 1) // months * months
     while True:
-        start = dt.date(index // 12, index % 12 + 1, 1).toordinal()
+        start = _month_start(index // 12, index % 12 + 1)
         if start > last:
             return
         index += months
-        yield start, dt.date(index // 12, index % 12 + 1, 1).toordinal() - 1
+        yield start, _month_start(index // 12, index % 12 + 1) - 1
 
 
 def _lag_days(lag: Lag) -> int:
@@ -680,7 +802,7 @@ class _PeriodRule:
 
 
 class _Engine:
-    """One run of ``occurrences``: the spec, the range, the events and the caches they share."""
+    """One run of ``expand``: the spec, the range, the events and the caches they share."""
 
     def __init__(
         self, spec: Spec, start: dt.date, end: dt.date, cal: HolidayCalendar, events: Sequence[EventRecord]
@@ -691,38 +813,58 @@ class _Engine:
         self.tz = pendulum.timezone(spec.timezone)
         self.days = _Days(cal, self.tz)
         self.matcher = _Matcher(spec, events)
-        self._protos: dict[str, list[Occurrence]] = {}
-        self._range_days: list[tuple[pendulum.Date, pendulum.DateTime]] | None = None
+        self._protos: dict[str, DueSeries | None] = {}
+        self._owing: dict[str, list[str]] = {}
+        self._periods: dict[tuple[Every, int, int, int], tuple[tuple[int, int], ...]] = {}
+        self._range_ends: list[pendulum.DateTime] | None = None
 
-    def expand(self, ob: Obligation) -> list[Occurrence]:
-        """``ob``'s occurrences in the range, one per agency that owes it."""
-        protos = self.prototypes(ob)
-        owing = agencies_owing(ob)
+    def series(self, ob: Obligation) -> list[DueSeries]:
+        """``ob``'s due instants in the range, one series per agency that owes it (by name)."""
+        proto = self.prototype(ob)
+        if proto is None:
+            return []
+        owing = self.owing(ob)
         if len(owing) == 1:
-            return protos
-        return [_copy(p, ob, agency) for p in protos for agency in sorted(owing)]
+            return [proto]
+        # the agencies share the columns: only the name differs
+        return [attrs.evolve(proto, agency=agency) for agency in sorted(owing)]
 
-    def prototypes(self, ob: Obligation) -> list[Occurrence]:
-        """``ob``'s occurrences for its first owing agency (memoised: 同步 reuses them)."""
-        found = self._protos.get(ob.id)
+    def prototype(self, ob: Obligation) -> DueSeries | None:
+        """``ob``'s series for its first owing agency, None if unschedulable (memoised: 同步 reuses it)."""
+        if ob.id not in self._protos:
+            self._protos[ob.id] = self._compute(ob)
+        return self._protos[ob.id]
+
+    def owing(self, ob: Obligation) -> list[str]:
+        found = self._owing.get(ob.id)
         if found is None:
-            found = self._protos[ob.id] = self._compute(ob)
+            found = self._owing[ob.id] = agencies_owing(ob)
         return found
 
-    def _compute(self, ob: Obligation) -> list[Occurrence]:
+    def periods(self, every: Every, first: int, last: int, anchor: int) -> tuple[tuple[int, int], ...]:
+        """``_periods`` as a tuple, built once per run for all duties with the same periods."""
+        key = (every, first, last, anchor if every is Every.BIWEEK else 0)
+        found = self._periods.get(key)
+        if found is None:
+            found = self._periods[key] = tuple(_periods(every, first, last, anchor))
+        return found
+
+    def _compute(self, ob: Obligation) -> DueSeries | None:
         if _unschedulable(self.spec, ob, ()):
-            return []
-        agency = agencies_owing(ob)[0]
+            return None
+        agency = self.owing(ob)[0]
         try:
-            protos = self._by_kind(ob, agency)
+            found = self._by_kind(ob, agency)
         except CalendarDataError as exc:
             # Say which duty needed the year: the message otherwise names only the year.
             raise _needed_for(exc, ob.id) from None
         if ob.display is not None:
-            protos = [self._with_display(ob, p) for p in protos]
-        return protos
+            after, display = self.days.after_instant, ob.display
+            until = tuple(after(due, display, True).due for due in found.dues)
+            found = attrs.evolve(found, display_until=until)
+        return found
 
-    def _by_kind(self, ob: Obligation, agency: str) -> list[Occurrence]:
+    def _by_kind(self, ob: Obligation, agency: str) -> DueSeries:
         schedule = ob.schedule
         match schedule:
             case Periodic():
@@ -739,7 +881,7 @@ class _Engine:
                 return self._realtime(ob, agency)
             case Once():
                 return self._once(ob, schedule, agency)
-        return []  # Unscheduled: listed by unscheduled(), never here
+        raise AssertionError(f"unscheduled [{ob.id}] reached the engine")  # ruled out by _compute
 
     def _bounds(self, ob: Obligation) -> tuple[int, int]:
         window = _window(self.spec, ob)
@@ -750,65 +892,89 @@ class _Engine:
     def _in_range(self, ordinal: int) -> bool:
         return self.lo <= ordinal <= self.hi
 
-    def _with_display(self, ob: Obligation, occ: Occurrence) -> Occurrence:
-        assert ob.display is not None
-        until = self.days.after_instant(occ.due, ob.display, roll=True).due
-        return attrs.evolve(occ, display_until=until)
+    def _ends_of(self, days: range) -> tuple[pendulum.DateTime, ...]:
+        """The end-of-day instants of evenly spaced days of the range: one slice of a list built
+        once per run, shared by every daily and weekly duty."""
+        ends = self._range_ends
+        if ends is None:
+            end_of = self.days.ends
+            ends = self._range_ends = [end_of[o] for o in range(self.lo, self.hi + 1)]
+        if not days:
+            return ()
+        lo = self.lo
+        return tuple(ends[days.start - lo : days.stop - lo : days.step])
 
     # periodic and count --------------------------------------------------------------------------
-    def _periodic(self, ob: Obligation, sched: Periodic, agency: str) -> list[Occurrence]:
+    def _periodic(self, ob: Obligation, sched: Periodic, agency: str) -> DueSeries:
         rule = _PeriodRule.of(sched)
         if rule.plain:
             return self._plain_periodic(ob, sched, rule, agency)
         first, last = self._bounds(ob)
-        out: list[Occurrence] = []
-        date = self.days.dates
-        for start, end in _periods(sched.every, self.lo - rule.late, self.hi + rule.early, self._anchor(ob)):
+        lo, hi = self.lo, self.hi
+        starts: list[int] = []
+        ends: list[int] = []
+        dues: list[pendulum.DateTime] = []
+        days: list[int] = []
+        estimated: list[bool] = []
+        moved: list[tuple[DayInfo, ...]] = []
+        for start, end in self.periods(sched.every, lo - rule.late, hi + rule.early, self._anchor(ob)):
             if not first <= end <= last:  # a period belongs to the version in force on its last day
                 continue
-            if rule.lowest(start, end) > self.hi:
+            if rule.lowest(start, end) > hi:
                 break
-            if rule.highest(start, end) < self.lo:
+            if rule.highest(start, end) < lo:
                 continue  # cannot reach the range: do not ask the calendar about it
             try:
                 due = self._period_due(rule, start, end)
             except CalendarDataError as exc:
                 raise _located(exc, f"period {_day_text(start)}..{_day_text(end)}") from None
             day = due.due.toordinal()
-            if self.lo <= day <= self.hi:
-                out.append(
-                    Occurrence(
-                        ob,
-                        agency,
-                        date[start],
-                        date[end],
-                        None,
-                        due.due,
-                        date[day],
-                        due.estimated,
-                        due.moved,
-                        1,
-                        rule.rule,
-                    )
-                )
-        return out
+            if lo <= day <= hi:
+                starts.append(start)
+                ends.append(end)
+                dues.append(due.due)
+                days.append(day)
+                estimated.append(due.estimated)
+                moved.append(due.moved)
+        return DueSeries(
+            ob,
+            agency,
+            rule.rule,
+            tuple(dues),
+            tuple(days),
+            tuple(starts),
+            tuple(ends),
+            estimated=tuple(estimated),
+            moved=tuple(moved),
+        )
 
-    def _plain_periodic(
-        self, ob: Obligation, sched: Periodic, rule: _PeriodRule, agency: str
-    ) -> list[Occurrence]:
-        """Periodic rules that need no calendar (no roll, lead or lag): most of a spec's
-        occurrences, so the due day is computed inline and every value comes from a cache."""
+    def _plain_periodic(self, ob: Obligation, sched: Periodic, rule: _PeriodRule, agency: str) -> DueSeries:
+        """Periodic rules that need no calendar (no roll, lead or lag): most of a spec's due
+        instants. The due day is ordinal arithmetic; periods of a fixed length become ranges."""
         first, last = self._bounds(ob)
         lo, hi = self.lo, self.hi
-        date, end_of = self.days.dates, self.days.ends
-        out: list[Occurrence] = []
         dl = rule.deadline
         offset = (dl.weekday or 1) - 1 if dl is not None and dl.kind == "weekday" else None
-        name = rule.rule
-        if sched.every is Every.DAY and dl is None:  # most of a typical spec's occurrences
-            days = self._days_in_range()[max(first - lo, 0) : max(min(hi, last) - lo + 1, 0)]
-            return [Occurrence(ob, agency, d, d, None, e, d, False, (), 1, name) for d, e in days]
-        for start, end in _periods(sched.every, lo - rule.late, hi, self._anchor(ob)):
+        length = _LENGTH.get(sched.every)
+        if length is not None and (dl is None or offset is not None):
+            # Periods start at anchor + length * i; the due day is ``shift`` days after the start.
+            # The periods due in the range whose last day is in the window are one run of them.
+            anchor = self._anchor(ob) if sched.every is Every.BIWEEK else 1  # ordinal 1: a Monday
+            shift = length - 1 if offset is None else offset
+            low = max(first - length + 1, lo - shift)
+            high = min(last - length + 1, hi - shift)
+            low += (anchor - low) % length  # the first period start from ``low`` on
+            if low > high:
+                return DueSeries(ob, agency, rule.rule, (), (), (), ())
+            starts = range(low, high + 1, length)
+            days = range(low + shift, high + shift + 1, length)
+            ends = days if shift == length - 1 else range(low + length - 1, high + length, length)
+            return DueSeries(ob, agency, rule.rule, self._ends_of(days), days, starts, ends)
+        end_of = self.days.ends
+        out_starts: list[int] = []
+        out_ends: list[int] = []
+        out_days: list[int] = []
+        for start, end in self.periods(sched.every, lo - rule.late, hi, self._anchor(ob)):
             if not first <= end <= last:
                 continue
             day = end if dl is None else start + offset if offset is not None else rule.day(start, end)
@@ -816,20 +982,11 @@ class _Engine:
                 continue
             if day > hi:
                 break
-            # positional arguments: this line runs once per occurrence
-            out.append(
-                Occurrence(
-                    ob, agency, date[start], date[end], None, end_of[day], date[day], False, (), 1, name
-                )
-            )
-        return out
-
-    def _days_in_range(self) -> list[tuple[pendulum.Date, pendulum.DateTime]]:
-        """(date, end of day) of every day of the range, built once for all daily duties."""
-        if self._range_days is None:
-            date, end_of = self.days.dates, self.days.ends
-            self._range_days = [(date[o], end_of[o]) for o in range(self.lo, self.hi + 1)]
-        return self._range_days
+            out_starts.append(start)
+            out_ends.append(end)
+            out_days.append(day)
+        dues = tuple(map(end_of.__getitem__, out_days))
+        return DueSeries(ob, agency, rule.rule, dues, tuple(out_days), tuple(out_starts), tuple(out_ends))
 
     def _period_due(self, rule: _PeriodRule, start: int, end: int) -> _Due:
         dl = rule.deadline
@@ -848,132 +1005,143 @@ class _Engine:
         day = ob.effective.start or spec.effective.start or spec.issued or _BIWEEK_EPOCH
         return _monday(day.toordinal())
 
-    def _count(self, ob: Obligation, sched: Count, agency: str) -> list[Occurrence]:
+    def _count(self, ob: Obligation, sched: Count, agency: str) -> DueSeries:
         first, last = self._bounds(ob)
-        out: list[Occurrence] = []
-        date, end_of = self.days.date, self.days.end_of
-        for start, end in _periods(sched.every, self.lo, self.hi, self._anchor(ob)):
-            if first <= end <= last and self._in_range(end):
-                out.append(
-                    Occurrence(
-                        ob,
-                        agency,
-                        date(start),
-                        date(end),
-                        None,
-                        end_of(end),
-                        date(end),
-                        False,
-                        (),
-                        sched.min_count,
-                        "count",
-                    )
-                )
-        return out
+        periods = [
+            (start, end)
+            for start, end in self.periods(sched.every, self.lo, self.hi, self._anchor(ob))
+            if first <= end <= last and self._in_range(end)
+        ]
+        ends = tuple(end for _, end in periods)
+        dues = tuple(map(self.days.ends.__getitem__, ends))
+        starts = tuple(start for start, _ in periods)
+        return DueSeries(ob, agency, "count", dues, ends, starts, ends, sched.min_count)
 
     # standing, real time, once -----------------------------------------------------------------
-    def _standing(self, ob: Obligation, agency: str) -> list[Occurrence]:
+    def _standing(self, ob: Obligation, agency: str) -> DueSeries:
         first, last = self._bounds(ob)
         begin, finish = max(first, self.lo), min(last, self.hi)
         if begin > finish:
-            return []
-        date = self.days.date
-        due = self.days.end_of(begin)
-        return [
-            Occurrence(
-                ob, agency, date(begin), date(finish), None, due, date(begin), False, (), 1, "standing"
-            )
-        ]
+            return DueSeries(ob, agency, "standing", (), (), (), ())
+        return DueSeries(ob, agency, "standing", (self.days.end_of(begin),), (begin,), (begin,), (finish,))
 
-    def _realtime(self, ob: Obligation, agency: str) -> list[Occurrence]:
+    def _realtime(self, ob: Obligation, agency: str) -> DueSeries:
         first, last = self._bounds(ob)
-        date, end_of = self.days.date, self.days.end_of
-        return [
-            Occurrence(
-                ob, agency, date(day), date(day), None, end_of(day), date(day), False, (), 1, "realtime"
-            )
-            for day in range(max(first, self.lo), min(last, self.hi) + 1)
-        ]
+        days = range(max(first, self.lo), min(last, self.hi) + 1)
+        return DueSeries(ob, agency, "realtime", self._ends_of(days), days, days, days)
 
-    def _once(self, ob: Obligation, sched: Once, agency: str) -> list[Occurrence]:
+    def _once(self, ob: Obligation, sched: Once, agency: str) -> DueSeries:
         day = sched.due.toordinal()
         first, last = self._bounds(ob)
         if not (first <= day <= last and self._in_range(day)):
-            return []
-        due = self.days.end_of(day)
-        return [Occurrence(ob, agency, None, None, None, due, self.days.date(day), False, (), 1, "once")]
+            return DueSeries(ob, agency, "once", (), ())
+        return DueSeries(ob, agency, "once", (self.days.end_of(day),), (day,))
 
     # events ------------------------------------------------------------------------------------
-    def _event(self, ob: Obligation, sched: Event, agency: str) -> list[Occurrence]:
-        out: list[Occurrence] = []
+    def _event(self, ob: Obligation, sched: Event, agency: str) -> DueSeries:
+        name, due_of = ("on-request", None) if ob.extension is not None else self._event_rule(sched)
+        triggers: list[EventRecord] = []
+        dues: list[pendulum.DateTime] = []
+        days: list[int] = []
+        estimated: list[bool] = []
+        moved: list[tuple[DayInfo, ...]] = []
+        applied: list[tuple[EventRecord, ...]] = []
+        notes: list[tuple[str, ...]] = []
         for rec in self.matcher.triggers.get(ob.id, []):
-            applied: tuple[EventRecord, ...] = ()
-            notes: tuple[str, ...] = ()
+            done: tuple[EventRecord, ...] = ()
+            noted: tuple[str, ...] = ()
             try:
-                if ob.extension is not None:
+                if due_of is None:
                     clock = _replay(ob, rec, self.matcher.follow_ups(rec), self.days)
                     if clock.status != _RUNNING:
                         continue  # no due date while the clock is stopped: see stopped_clocks()
-                    due, rule = clock.due(self.days), "on-request"
-                    applied, notes = tuple(clock.applied), tuple(clock.notes)
+                    due = clock.due(self.days)
+                    done, noted = tuple(clock.applied), tuple(clock.notes)
                 else:
-                    due, rule = self._event_due(sched, _local(rec.occurred_at, self.tz))
+                    due = due_of(_local(rec.occurred_at, self.tz))
             except CalendarDataError as exc:
                 raise _located(exc, f"event {rec.event!r} of {rec.occurred_at}") from None
             day = due.due.toordinal()
             if self._in_range(day):
-                out.append(
-                    Occurrence(
-                        ob,
-                        agency,
-                        None,
-                        None,
-                        rec,
-                        due.due,
-                        self.days.date(day),
-                        due.estimated,
-                        due.moved,
-                        1,
-                        rule,
-                        None,
-                        applied,
-                        notes,
-                    )
-                )
-        return out
+                triggers.append(rec)
+                dues.append(due.due)
+                days.append(day)
+                estimated.append(due.estimated)
+                moved.append(due.moved)
+                applied.append(done)
+                notes.append(noted)
+        return DueSeries(
+            ob,
+            agency,
+            name,
+            tuple(dues),
+            tuple(days),
+            triggers=tuple(triggers),
+            estimated=tuple(estimated),
+            moved=tuple(moved),
+            applied=tuple(applied),
+            notes=tuple(notes),
+        )
 
-    def _event_due(self, sched: Event, at: pendulum.DateTime) -> tuple[_Due, str]:
-        day = at.date().toordinal()
+    def _event_rule(self, sched: Event) -> tuple[str, Callable[[pendulum.DateTime], _Due]]:
+        """The rule of an event duty (not on request), and its due instant from the trigger's."""
+        days = self.days
         if sched.same_day:
-            return self.days.end_of_day(day, roll=sched.roll is True), "same-day"
+            roll = sched.roll is True
+            return "same-day", lambda at: days.end_of_day(at.date().toordinal(), roll)
         if sched.lead is not None:
-            return _Due(self.days.before(at, sched.lead)), "event-lead"
+            lead = sched.lead
+            return "event-lead", lambda at: _Due(days.before(at, lead))
         assert sched.lag is not None  # the checker gives every event a lag, same_day or a lead
         lag = sched.lag
         if lag.unit is Unit.HOUR:
-            return _Due(self.days.hours_after(at, lag.amount)), "hours"
+            return "hours", lambda at: _Due(days.hours_after(at, lag.amount))
         if lag.unit is Unit.WORKING_DAY:
-            return self.days.after_day(day, lag, roll=False), "working-days"
+            return "working-days", lambda at: days.after_day(at.date().toordinal(), lag, roll=False)
         # N日內 and longer roll off a day off unless the spec says 不順延 (民法典 art. 203)
-        return self.days.after_day(day, lag, roll=sched.roll is not False), "days"
+        roll = sched.roll is not False
+        return "days", lambda at: days.after_day(at.date().toordinal(), lag, roll=roll)
 
-    def _sync(self, ob: Obligation, ref_id: str, agency: str) -> list[Occurrence]:
+    def _sync(self, ob: Obligation, ref_id: str, agency: str) -> DueSeries:
         ref = self.spec.obligation(ref_id)
         assert ref is not None  # _unschedulable has ruled out a missing reference and cycles
+        proto = self.prototype(ref)
+        assert proto is not None  # and an unschedulable end of the chain
         first, last = self._bounds(ob)
-        out: list[Occurrence] = []
-        for proto in self.prototypes(ref):
-            if first <= self._basis(proto) <= last:
-                out.append(attrs.evolve(_copy(proto, ob, agency), rule="sync", display_until=None))
-        return out
+        keep = [i for i, day in enumerate(self._basis(proto)) if first <= day <= last]
+        if len(keep) == len(proto.dues):
+            return attrs.evolve(proto, obligation=ob, agency=agency, rule="sync", display_until=None)
+        return DueSeries(
+            ob,
+            agency,
+            "sync",
+            tuple(proto.dues[i] for i in keep),
+            tuple(proto.due_days[i] for i in keep),
+            _pick(proto.period_starts, keep),
+            _pick(proto.period_ends, keep),
+            proto.min_count,
+            _pick(proto.triggers, keep),
+            _pick(proto.estimated, keep),
+            _pick(proto.moved, keep),
+            None,
+            _pick(proto.applied, keep),
+            _pick(proto.notes, keep),
+        )
 
-    def _basis(self, occ: Occurrence) -> int:
-        """The day that decides which version of a duty applies (see "Effective windows")."""
-        if occ.period_end is not None:
-            return occ.period_end.toordinal()
-        if occ.trigger is not None:
-            return _local(occ.trigger.occurred_at, self.tz).date().toordinal()
-        return occ.due_date.toordinal()
+    def _basis(self, series: DueSeries) -> Sequence[int]:
+        """The days that decide which version of a duty applies (see "Effective windows")."""
+        if series.period_ends is not None:
+            return series.period_ends
+        if series.triggers is not None:
+            return [_local(rec.occurred_at, self.tz).date().toordinal() for rec in series.triggers]
+        return series.due_days
+
+
+_LENGTH = {Every.DAY: 1, Every.WEEK: 7, Every.BIWEEK: 14}  # periods of a fixed number of days
+
+
+def _pick(column: Sequence[_V] | None, keep: list[int]) -> tuple[_V, ...] | None:
+    return None if column is None else tuple(column[i] for i in keep)
 
 
 class _Located(CalendarDataError):
