@@ -97,16 +97,28 @@ def _specs(results: Sequence[Compiled]) -> list[Spec]:
 @main.command("list")
 @click.argument("specs", nargs=-1, type=click.Path())
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True
+    "--format",
+    "fmt",
+    default="table",
+    show_default=True,
+    help="table, json or csv (or a format a plugin adds).",
 )
 @click.pass_obj
 def list_cmd(obj: Context, specs: tuple[str, ...], fmt: str) -> None:
     """List the obligations of SPEC files or directories."""
-    from obligations import report
-
     results = _compile(obj, specs)
     obligations = [ob for spec in _specs(results) for ob in spec.obligations]
-    click.echo(report.render_obligations(obligations, fmt, obj.lang), nl=False)
+    emit("obligations", obligations, obj.lang, fmt)
+
+
+def emit(kind: str, payload: Any, lang: str, fmt: str, *, bom: bool = False, **extra: Any) -> None:
+    """Render through the format registry (obligations.formats); an unknown format is a usage error."""
+    from obligations import formats
+
+    try:
+        formats.emit(formats.Output(kind, payload, lang, bom, extra), fmt)
+    except formats.FormatError as err:
+        raise click.UsageError(str(err)) from None
 
 
 # ---- lint ---------------------------------------------------------------------------------------

@@ -72,7 +72,11 @@ def _fail(message_en: str, message_zh: str) -> None:
 )
 @click.option("--estimate", is_flag=True, help="Allow rule-based estimates for years without data (marked).")
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True
+    "--format",
+    "fmt",
+    default="table",
+    show_default=True,
+    help="table, json, csv or html (or a format a plugin adds).",
 )
 @click.option(
     "--bom", is_flag=True, help="CSV: start with a UTF-8 BOM so Excel and WPS read Chinese correctly."
@@ -91,8 +95,10 @@ def check(
     bom: bool,
 ) -> None:
     """Check published evidence against what SPEC says was due: on time, late, missing, …"""
+    from obligations.cli import emit
+
     spec, result = run_check(specs, evidence_files, db, events_file, start, as_of, agency, holidays, estimate)
-    click.echo(render(result, fmt, _lang(), bom, spec), nl=False)
+    emit("findings", result, _lang(), fmt, bom=bom, spec=spec, title=spec.title)
     sys.exit(EXIT_FINDINGS if result.failing else EXIT_OK)
 
 
@@ -206,7 +212,11 @@ def _events(path: str | None, tz: str) -> list[Any]:
 )
 @click.option("--estimate", is_flag=True, help="Allow rule-based estimates for years without data (marked).")
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True
+    "--format",
+    "fmt",
+    default="table",
+    show_default=True,
+    help="table, json or csv (or a format a plugin adds).",
 )
 @click.option(
     "--bom", is_flag=True, help="CSV: start with a UTF-8 BOM so Excel and WPS read Chinese correctly."
@@ -235,19 +245,15 @@ def report_cmd(
     force: bool,
 ) -> None:
     """Per-agency compliance: on-time %, late, missing, mean lateness, grade (docs/reports.md)."""
-    from obligations.compliance import compliance, compliance_csv, compliance_json, compliance_table
+    from obligations.compliance import compliance
 
     if html_file and Path(html_file).exists() and not force:
         raise click.UsageError(f"{html_file} exists; pass --force to overwrite it")
     spec, result = run_check(specs, evidence_files, db, events_file, start, as_of, agency, holidays, estimate)
+    from obligations.cli import emit
+
     lang = _lang()
-    rows = compliance(result).rows
-    if fmt == "json":
-        click.echo(compliance_json(rows, lang), nl=False)
-    elif fmt == "csv":
-        click.echo(compliance_csv(rows, lang, bom=bom), nl=False)
-    else:
-        click.echo(compliance_table(rows, lang), nl=False)
+    emit("compliance", compliance(result).rows, lang, fmt, bom=bom)
     if html_file:
         from obligations.html_report import render_html
         from obligations.script import detect_script

@@ -391,7 +391,11 @@ def _merge(parts: Iterable[Missing]) -> Missing:
 )
 @click.option("--estimate", is_flag=True, help="Estimate holidays of years without a notice; marked 估算.")
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "json", "csv", "ics"]), default="table", show_default=True
+    "--format",
+    "fmt",
+    default="table",
+    show_default=True,
+    help="table, json, csv or ics (or a format a plugin adds).",
 )
 @click.option("--bom", is_flag=True, help="With --format csv: start with a byte-order mark (Excel, WPS).")
 def due(
@@ -538,18 +542,11 @@ def _output(
     day: dt.date,
 ) -> None:
     from obligations import render_due
+    from obligations.cli import emit
 
+    emit("occurrences", items, lang, fmt, bom=bom, missing=absent, start=start, end=end, today=day)
     if fmt == "table":
-        click.echo(render_due.render_table(items, absent, lang, start=start, end=end, today=day), nl=False)
-        return
-    if fmt == "json":
-        click.echo(render_due.render_json(items), nl=False)
-    elif fmt == "csv":
-        click.echo(render_due.render_csv(items, bom=bom), nl=False)
-    else:
-        from obligations.ics import render_ics
-
-        click.echo(render_ics(items, lang, day), nl=False)
+        return  # the table carries its own footer
     footer = render_due.missing_lines(absent, lang)
     if footer:  # machine formats stay clean; the count still reaches the person running it
         click.echo(footer, err=True, nl=False)
