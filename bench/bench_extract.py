@@ -1,9 +1,11 @@
 """Draft the Haimen 2017 document with `obligations extract` and compare with the hand-encoded spec.
 
-Run: .venv/bin/python bench/bench_extract.py [--repeat R] [--verbose]
+Run: .venv/bin/python bench/bench_extract.py [--repeat R] [--verbose] [--no-agencies]
 
 1. Time: ``extract_text`` on the whole document, first call in the process (cold: grammar,
-   OpenCC and regexes load) and the median of R further calls (warm).
+   OpenCC and regexes load) and the median of R further calls (warm). The bundled agency
+   registry ``specs/haimen-2017/agencies.obl`` is passed as ``agencies=`` (the realistic
+   workflow: a city reuses its registry); ``--no-agencies`` drafts without it.
 2. Compile the draft (it must have no errors) and the bundled spec ``specs/haimen-2017``.
 3. Match extracted obligations to bundled ones, one to one:
    - a pair is *eligible* when their source quotes overlap: at least half of the character
@@ -19,6 +21,8 @@ Run: .venv/bin/python bench/bench_extract.py [--repeat R] [--verbose]
      ``working_days`` (event; 同步 is within P0D), and the same agency set (names resolved
      through the bundled agency registry, so 市發改委 = 發改委; roles not compared);
    - found: share of bundled obligations matched at all;
+   - a diagnostic (not the target): recall if the draft's agencies need only be among the
+     bundled ones (the hand spec adds supporting agencies by judgment);
    - precision: share of extracted obligations matched to a bundled one;
    - failure classes: bundled obligations not found, found with the wrong schedule, found with
      the wrong agencies (or both); extracted obligations matching nothing.
@@ -37,12 +41,13 @@ from typing import Any
 from obligations import script
 from obligations.compiler import compile_file, compile_text
 from obligations.diagnostics import render_all
-from obligations.extract import extract_text
+from obligations.extract import Registry, extract_text, load_registry
 from obligations.model import Obligation, Spec, schedule_to_dict
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT.parent / "shared" / "seeds" / "000_0ca0f610db5f85cb.txt"
 BUNDLED = ROOT / "specs" / "haimen-2017" / "haimen-2017.obl"
+REGISTRY = ROOT / "specs" / "haimen-2017" / "agencies.obl"
 
 QUOTE_OVERLAP = 0.5
 SUBJECT_SIMILARITY = 0.2
@@ -110,14 +115,14 @@ def match(extracted: list[Obligation], bundled: list[Obligation]) -> dict[int, i
     return out
 
 
-def time_extraction(text: str, repeat: int) -> tuple[float, float]:
+def time_extraction(text: str, repeat: int, registry: Registry | None) -> tuple[float, float]:
     start = time.perf_counter()
-    extract_text(text, SEED.name)
+    extract_text(text, SEED.name, agencies=registry)
     cold = time.perf_counter() - start
     runs = []
     for _ in range(repeat):
         start = time.perf_counter()
-        extract_text(text, SEED.name)
+        extract_text(text, SEED.name, agencies=registry)
         runs.append(time.perf_counter() - start)
     return cold, statistics.median(runs)
 
@@ -131,11 +136,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--verbose", "-v", action="store_true", help="list every failure")
+    parser.add_argument("--no-agencies", action="store_true", help="draft without the agency registry")
     args = parser.parse_args()
 
     text = SEED.read_text(encoding="utf-8")
-    cold, warm = time_extraction(text, args.repeat)
-    draft = extract_text(text, SEED.name)
+    # Loaded before timing, as a caller reusing its registry would; the include is absolute
+    # because compile_text resolves includes against the current directory.
+    agencies = None if args.no_agencies else load_registry(REGISTRY, REGISTRY.as_posix())
+    cold, warm = time_extraction(text, args.repeat, agencies)
+    draft = extract_text(text, SEED.name, agencies=agencies)
     result = compile_text(draft, "draft.obl")
     if result.errors or result.spec is None:
         raise SystemExit(render_all(result.errors, result.sources, "en"))
@@ -146,8 +155,9 @@ def main() -> None:
     bundled = list(registry.obligations)
 
     pairs = match(extracted, bundled)
-    right = 0
+    right = right_subset = 0
     classes: Counter[str] = Counter()
+    agency_detail: Counter[str] = Counter()
     failures: dict[str, list[str]] = {}
     for i, b in enumerate(bundled):
         j = pairs.get(i)
@@ -159,6 +169,8 @@ def main() -> None:
         e = extracted[j]
         same_schedule = schedule_key(b) == schedule_key(e)
         same_agencies = agency_set(b, registry) == agency_set(e, registry)
+        if same_schedule and agency_set(e, registry) and agency_set(e, registry) <= agency_set(b, registry):
+            right_subset += 1
         if same_schedule and same_agencies:
             right += 1
             continue
@@ -170,20 +182,41 @@ def main() -> None:
             else "wrong agencies"
         )
         classes[cls] += 1
+        if not same_agencies:
+            mine, theirs = agency_set(e, registry), agency_set(b, registry)
+            how = (
+                "the bundled spec adds agencies to the draft's"
+                if mine < theirs
+                else "the draft adds agencies to the bundled spec's"
+                if mine > theirs
+                else "overlapping, neither contains the other"
+                if mine & theirs
+                else "no agency in common"
+            )
+            agency_detail[how] += 1
         failures.setdefault(cls, []).append(f"{b.id}: {_line(b)}\n      draft: {_line(e)}")
     matched_e = set(pairs.values())
     unmatched = [e for j, e in enumerate(extracted) if j not in matched_e]
 
     print(f"document: {SEED.name} ({len(text):,} characters)")
+    print(f"agency registry: {'none' if agencies is None else REGISTRY.relative_to(ROOT)}")
     print(f"extraction time: cold {cold * 1000:.0f} ms, warm median of {args.repeat} {warm * 1000:.0f} ms")
     print(f"draft: {len(extracted)} obligations, compiles with 0 errors")
     print(f"bundled spec: {len(bundled)} obligations")
     print(f"recall (right schedule and agencies): {right}/{len(bundled)} = {right / len(bundled):.1%}")
     print(f"found (matched at all): {len(pairs)}/{len(bundled)} = {len(pairs) / len(bundled):.1%}")
+    print(
+        "  diagnostic, not the target: right schedule and the draft's agencies among the bundled ones "
+        f"(agencies the spec adds by judgment not required): {right_subset}/{len(bundled)} "
+        f"= {right_subset / len(bundled):.1%}"
+    )
     print(f"precision: {len(matched_e)}/{len(extracted)} = {len(matched_e) / len(extracted):.1%}")
     print("failure classes (bundled obligations):")
     for cls, n in classes.most_common():
         print(f"  {cls}: {n}")
+    print("wrong agency sets (with or without the right schedule):")
+    for how, n in agency_detail.most_common():
+        print(f"  {how}: {n}")
     print(f"  extracted obligations matching nothing: {len(unmatched)}")
     if args.verbose:
         for cls, items in failures.items():

@@ -206,7 +206,10 @@ def test_every_sentence_is_kept_as_a_quote_or_a_comment() -> None:
 def test_every_obligation_quotes_its_source_verbatim() -> None:
     seed = _seed()
     for ob in _spec().obligations:
-        assert ob.source.quote and ob.source.quote in seed
+        assert ob.source.quote
+    # A duty stated twice in a paragraph is merged and quotes both sentences: one > line each.
+    quotes = [line[1:].strip() for line in _draft().splitlines() if line.startswith(">")]
+    assert quotes and all(q in seed for q in quotes)
 
 
 def test_guesses_are_said_in_comments() -> None:
@@ -285,6 +288,271 @@ def test_sentence_without_a_duty_is_a_comment() -> None:
     assert _compile(draft).obligations == ()
 
 
+# ---- what a careful encoder does (small synthetic texts) -----------------------------------------------
+
+REGISTRY = """\
+機構 財政局 = 某縣財政局 別名 縣財政局
+機構 環保局 = 某縣環境保護局 別名 縣環保局
+機構 物價局 = 某縣物價局
+機構 人社局 = 某縣人力資源和社會保障局
+機構 縣各部門 = 某縣人民政府各部門 別名 縣政府各部門、各部門
+機構 各鄉鎮 = 某縣各鄉鎮人民政府 別名 「各鄉(鎮)」
+機構 縣政府辦公室 = 某縣人民政府辦公室
+"""
+
+
+def _drafted(text: str, **kwargs: object) -> tuple[str, Spec]:
+    draft = extract_text(textwrap.dedent(text).strip() + "\n", "x.txt", **kwargs)  # type: ignore[arg-type]
+    return draft, _compile(draft)
+
+
+def _schedule(spec: Spec, action: str, subject: str) -> dict[str, object]:
+    return schedule_to_dict(_find(spec, action, subject).schedule)
+
+
+def _registry(tmp_path: Path) -> Path:
+    path = tmp_path / "agencies.obl"
+    path.write_text(REGISTRY, encoding="utf-8")
+    return path
+
+
+def test_registry_is_included_instead_of_placeholders(tmp_path: Path) -> None:
+    from obligations.compiler import compile_file
+    from obligations.extract import load_registry
+
+    registry = load_registry(_registry(tmp_path), "agencies.obl")
+    text = "一、要求\n縣政府各部門要每月公開財政收支情況。每季度公布物價指數。(縣財政局、物價局、審計局分別牽頭落實)\n"
+    draft = extract_text(text, "x.txt", agencies=registry)
+    assert '引用 "agencies.obl"' in draft
+    assert "機構 財政局" not in draft and "機構 縣各部門" not in draft
+    assert "機構 審計局 = 審計局  # 機構表中沒有，全稱待核" in draft  # only what the registry lacks
+    out = tmp_path / "draft.obl"
+    out.write_text(draft, encoding="utf-8")
+    result = compile_file(out)
+    assert result.errors == (), render_all(result.errors, result.sources, "en")
+    assert result.spec is not None
+    monthly = _find(result.spec, "公開", "財政收支情況")
+    assert [a.name for a in monthly.agencies] == ["縣各部門"]  # 縣政府各部門 is its alias
+    assert result.spec.agency("縣各部門") is not None
+    assert result.spec.agency("縣各部門").full_name == "某縣人民政府各部門"  # type: ignore[union-attr]
+
+
+def test_registry_must_hold_only_declarations(tmp_path: Path) -> None:
+    from obligations.extract import load_registry
+
+    bad = tmp_path / "bad.obl"
+    bad.write_text("標題：機構表\n機構 財政局 = 某縣財政局\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="only 機構 declarations"):
+        load_registry(bad)
+    broken = tmp_path / "broken.obl"
+    broken.write_text("機構 = \n", encoding="utf-8")
+    with pytest.raises(ValueError):
+        load_registry(broken)
+
+
+def test_catch_all_in_the_tail_reaches_the_registry(tmp_path: Path) -> None:
+    text = """
+        一、要求
+        集中公布國家職業資格目錄、政府定價經營服務性收費等各類清單。(財政局、縣有關部門按職責分工分別落實)
+        """
+    with_registry = _drafted(text, agencies=_registry(tmp_path))[1]
+    assert _agencies(_find(with_registry, "公布", "國家職業資格目錄清單"), with_registry) == {"人社局"}
+    assert _agencies(_find(with_registry, "公布", "政府定價經營服務性收費清單"), with_registry) == {"物價局"}
+    without = _drafted(text)[1]  # without a registry only the tail's agencies are candidates
+    assert "人社局" not in _agencies(_find(without, "公布", "國家職業資格目錄清單"), without)
+
+
+def test_remits_of_the_whole_sentence_when_the_subject_names_none() -> None:
+    text = """
+        一、要求
+        密切關注銀行信貸、政府債務等方面的輿情,針對誤讀、曲解等情況,及時開展有理有據的回應。(金融辦、財政局、人行、商務局按職責分工牽頭落實)
+        """
+    spec = _drafted(text)[1]
+    ob = next(o for o in spec.obligations if o.action == "回應")
+    assert _agencies(ob, spec) == {"人行", "財政局"}  # 銀行信貸 and 政府債務; 商務局 has no part
+
+
+def test_untailed_paragraphs_go_to_the_texts_addressees() -> None:
+    text = """
+        一、財政
+        每月公開財政收支情況。(財政局牽頭落實)
+        二、工作機制
+        (一)平臺建設。積極推進政府公報同步上網。每年公開政府信息公開工作年度報告。
+        各鄉鎮各部門要結合實際,制定具體實施方案。縣政府辦公室適時對落實情況進行督查。
+        """
+    draft, spec = _drafted(text)
+    report = _find(spec, "公開", "政府信息公開工作年度報告")
+    assert [(a.name, a.role.value) for a in report.agencies] == [("各鄉鎮", "each"), ("各部門", "each")]
+    assert "按文中的主送對象「各鄉鎮各部門」分別落實" in draft
+    gazette = _find(spec, "上網", "政府公報")  # the office's own business
+    assert _agencies(gazette, spec) == {"縣政府辦公室"}
+    assert _agencies(_find(spec, "公開", "財政收支情況"), spec) == {"財政局"}  # the tail still rules
+
+
+def test_no_addressee_words_no_default_agencies() -> None:
+    spec = _drafted("一、要求\n每年公開政府信息公開工作年度報告。\n")[1]
+    assert spec.obligations[0].agencies == ()
+
+
+def test_on_request_replies_follow_the_regulation() -> None:
+    old = """
+        某縣政務公開工作要點
+        某縣人民政府辦公室
+        2018年3月1日
+        一、依申請公開
+        依法做好依申請公開工作,嚴格按照法定時限答復。
+        """
+    draft, spec = _drafted(old)
+    replies = [ob for ob in spec.obligations if ob.action == "答復"]
+    assert [schedule_to_dict(ob.schedule)["working_days"] for ob in replies] == [15, 20]
+    assert "自 2018-03-01 至 2019-05-14" in draft and "自 2019-05-15 起" in draft
+    assert "可延長 15個工作日" in draft and "可延長 20個工作日" in draft
+    assert replies[0].subject == "政府信息公開申請"
+    new = old.replace("2018年3月1日", "2020年3月1日")
+    draft, spec = _drafted(new)
+    assert [schedule_to_dict(ob.schedule)["working_days"] for ob in spec.obligations] == [20]
+    assert "自 2019-05-15" not in draft
+    assert "第三十三條" in draft
+
+
+def test_genre_verbs_in_the_vocabulary_are_kept_as_written() -> None:
+    # 傳達 and 推廣 are in the built-in vocabulary, so the draft keeps the document's own verb.
+    text = """
+        一、要求
+        及時傳達政策意圖。及時推廣典型經驗做法。大力推廣網上辦稅。(發改委牽頭落實)
+        """
+    draft, spec = _drafted(text)
+    assert _schedule(spec, "傳達", "政策意圖")["prompt"] is True
+    assert "原文「傳達」：語言詞表沒有這個動作" not in draft
+    assert _find(spec, "推廣", "典型經驗做法")
+    assert "網上辦稅" not in {ob.subject for ob in spec.obligations}  # 推廣 without a time: not a duty
+
+
+def test_answering_doubts_about_the_policy_being_drafted() -> None:
+    text = "一、要求\n制訂鼓勵發展新產業政策時,主動及時做好解疑釋惑工作。(發改委牽頭落實)\n"
+    draft, spec = _drafted(text)
+    ob = _find(spec, "回應", "鼓勵發展新產業政策")
+    assert schedule_to_dict(ob.schedule)["prompt"] is True
+    assert "原文「解疑釋惑」" in draft
+
+
+def test_summary_sentences_are_comments() -> None:
+    text = """
+        一、推進環境保護信息公開
+        扎實做好環境質量公開工作。每月公布空氣環境質量。
+        做好農業經濟信息公開,定期發布主要農產品經濟數據。
+        做好跟蹤審計結果公開,加大整改結果的公開力度。
+        """
+    draft, spec = _drafted(text)
+    subjects = {ob.subject for ob in spec.obligations}
+    assert "環境質量" not in subjects and "農業經濟信息" not in subjects
+    assert {"空氣環境質量", "主要農產品經濟數據", "跟蹤審計結果", "整改結果"} <= subjects
+    assert "# 總括句（其後已寫明具體義務）未列為義務：扎實做好環境質量公開工作" in draft
+    assert "# 原文：扎實做好環境質量公開工作。" in draft  # the sentence itself is still kept
+
+
+def test_summary_without_what_follows_is_kept() -> None:
+    spec = _drafted("一、要求\n推進網絡市場監管信息公開。\n")[1]
+    assert _find(spec, "公開", "網絡市場監管信息")
+
+
+def test_budgets_under_the_budget_law() -> None:
+    text = """
+        一、財政
+        縣政府各部門要按照規定做好部門預決算公開工作。集中公開政府預決算。各部門在公開“三公”經費預決算的同時,公開會議費預決算。(財政局牽頭落實)
+        """
+    draft, spec = _drafted(text)
+    dept = _schedule(spec, "公開", "部門預算")
+    assert (dept["kind"], dept["within"], dept["trigger"]) == ("event", "P20D", "財政部門批復部門預算")
+    assert _schedule(spec, "公開", "部門決算")["trigger"] == "財政部門批復部門決算"
+    assert _schedule(spec, "公開", "政府預算")["trigger"] == "本級人大批准政府預算"
+    assert _schedule(spec, "公開", "政府決算")["trigger"] == "本級人大常委會批准政府決算"
+    assert "預算法第十四條" in draft
+    three = _find(spec, "公開", "“三公”經費預算")
+    assert _schedule(spec, "公開", "“三公”經費預算")["within"] == "P0D"
+    meeting = _schedule(spec, "公開", "會議費預算")  # 在公開X的同時, 公開Y: with X
+    assert meeting["sync_with"] == three.id
+    assert _schedule(spec, "公開", "會議費決算")["sync_with"] == _find(spec, "公開", "“三公”經費決算").id
+
+
+def test_set_phrases_are_split() -> None:
+    text = "一、要求\n及時公開減稅降費政策措施,以及降低企業用電用地等要素成本政策措施。(財政局、國土局按職責分工分別牽頭落實)\n"
+    spec = _drafted(text)[1]
+    subjects = {ob.subject for ob in spec.obligations}
+    assert {"減稅政策措施", "降費政策措施"} <= subjects
+    assert _agencies(_find(spec, "公開", "降低企業用地要素成本政策措施"), spec) == {"國土局"}
+
+
+def test_published_along_with_another_document() -> None:
+    text = "一、要求\n逐步建立政府債務舉借情況隨同預算公開的常態機制。(財政局牽頭落實)\n"
+    spec = _drafted(text)[1]
+    schedule = _schedule(spec, "公開", "政府債務舉借情況")
+    assert (schedule["kind"], schedule["within"], schedule["trigger"]) == ("event", "P0D", "預算公開")
+
+
+def test_mechanisms_routine_meetings_and_follow_ups() -> None:
+    text = """
+        一、要求
+        實行環境保護例行新聞發布會制度。建立違法案件處理結果公開機制。
+        建立抽檢信息公開機制,每周公布食品安全抽檢信息。
+        及時公開規范性文件的廢止情況,并在政府網站已發布的原文件上作出明確標注。
+        (環保局牽頭落實)
+        """
+    spec = _drafted(text)[1]
+    assert _schedule(spec, "召開", "環境保護例行新聞發布會") == {"kind": "unscheduled", "phrase": "定期"}
+    assert _schedule(spec, "公開", "違法案件處理結果")["working_days"] == 20
+    assert "抽檢信息" not in {ob.subject for ob in spec.obligations}  # spelled out by the next clause
+    label = _schedule(spec, "標注", "已發布的原文件")
+    assert label["sync_with"] == _find(spec, "公開", "規范性文件的廢止情況").id
+
+
+def test_interpretation_said_to_be_simultaneous() -> None:
+    text = "一、要求\n做好金融改革發展政策的解讀,做到同步聯動。(金融辦牽頭落實)\n"
+    spec = _drafted(text)[1]
+    schedule = _schedule(spec, "解讀", "金融改革發展政策")
+    assert (schedule["kind"], schedule["within"]) == ("event", "P0D")
+
+
+def test_live_broadcast_is_same_day() -> None:
+    text = "一、要求\n對涉及公眾利益的電視電話會議,要積極通過網絡直播等向社會公開。(縣政府辦公室負責落實)\n"
+    spec = _drafted(text)[1]
+    ob = _find(spec, "直播", "涉及公眾利益的電視電話會議")
+    assert schedule_to_dict(ob.schedule)["within"] == "P0D"
+    assert "網絡" in ob.channels
+
+
+def test_policies_of_the_frame_and_their_interpretation() -> None:
+    text = "一、要求\n圍繞積極的財政政策和穩健的貨幣政策加強溝通,及時傳達政策意圖,同步深入解讀。(財政局、人行分頭落實)\n"
+    spec = _drafted(text)[1]
+    fiscal = _find(spec, "傳達", "財政政策意圖")
+    monetary = _find(spec, "傳達", "貨幣政策意圖")
+    assert _agencies(fiscal, spec) == {"財政局"} and _agencies(monetary, spec) == {"人行"}
+    readings = [ob for ob in spec.obligations if ob.action == "解讀"]
+    assert sorted(str(schedule_to_dict(ob.schedule)["sync_with"]) for ob in readings) == sorted(
+        [fiscal.id, monetary.id]
+    )
+
+
+def test_supervised_actors_are_not_a_list_of_subjects() -> None:
+    text = "一、要求\n督促指導在海中央企業、市屬企業做好去產能公示有關工作。(發改委、國資辦按職責分工分別牽頭落實)\n"
+    spec = _drafted(text)[1]
+    (ob,) = spec.obligations
+    assert (ob.action, ob.subject) == ("公示", "在海中央企業、市屬企業去產能")
+    assert _agencies(ob, spec) == {"國資辦"}  # who supervises the enterprises, not 產能's 發改委
+
+
+def test_a_duty_stated_twice_is_merged() -> None:
+    text = """
+        一、要求
+        各部門要做好部門決算公開工作。集中公開部門決算。(財政局牽頭落實)
+        """
+    draft, spec = _drafted(text)
+    merged = [ob for ob in spec.obligations if ob.subject == "部門決算"]
+    assert len(merged) == 1
+    assert _agencies(merged[0], spec) == {"各部門", "財政局"}
+    assert draft.count("> 集中公開部門決算。") == 1 and draft.count("> 各部門要做好部門決算公開工作。") == 1
+
+
 # ---- extension point and command line -----------------------------------------------------------------
 
 
@@ -292,6 +560,25 @@ def test_extractor_plugins() -> None:
     assert load_extractor("rules").extract_text("一、要求\n每月公開財政收支情況。\n", "x.txt")
     with pytest.raises(LookupError):
         load_extractor("no-such-extractor")
+
+
+def test_plugins_get_the_registry_only_if_they_take_it(tmp_path: Path) -> None:
+    from obligations.extract import Registry, run_extractor
+
+    class Plain:
+        def extract_text(self, text: str, source_name: str) -> str:
+            return "標題：x\n"
+
+    class Aware:
+        def extract_text(self, text: str, source_name: str, agencies: Registry | None = None) -> str:
+            assert agencies is not None and agencies.agency("縣財政局") is not None
+            return "標題：y\n"
+
+    registry = _registry(tmp_path)
+    assert run_extractor(Plain(), "文", "x.txt") == "標題：x\n"
+    with pytest.raises(LookupError):
+        run_extractor(Plain(), "文", "x.txt", registry)
+    assert run_extractor(Aware(), "文", "x.txt", registry) == "標題：y\n"
 
 
 def test_cli_prints_the_draft(tmp_path: Path) -> None:
@@ -311,6 +598,34 @@ def test_cli_refuses_to_overwrite(tmp_path: Path) -> None:
     result = runner.invoke(extract_cmd, [str(SEED), "-o", str(out), "--force"])
     assert result.exit_code == 0, result.output
     assert out.read_text(encoding="utf-8") == _draft()
+
+
+def test_cli_agencies_are_included_relative_to_the_draft(tmp_path: Path) -> None:
+    from obligations.compiler import compile_file
+
+    registry = _registry(tmp_path)
+    source = tmp_path / "要點.txt"
+    source.write_text("一、要求\n每月公開財政收支情況。(縣財政局牽頭落實)\n", encoding="utf-8")
+    out = tmp_path / "drafts" / "draft.obl"
+    out.parent.mkdir()
+    result = CliRunner().invoke(extract_cmd, [str(source), "-o", str(out), "--agencies", str(registry)])
+    assert result.exit_code == 0, result.output
+    draft = out.read_text(encoding="utf-8")
+    assert '引用 "../agencies.obl"' in draft
+    compiled = compile_file(out)
+    assert compiled.errors == ()
+    assert compiled.spec is not None
+    assert [a.name for a in compiled.spec.obligations[0].agencies] == ["財政局"]
+    bad = tmp_path / "bad.obl"
+    bad.write_text("標題：不是機構表\n", encoding="utf-8")
+    result = CliRunner().invoke(extract_cmd, [str(source), "--agencies", str(bad)])
+    assert result.exit_code == 3
+    assert "only 機構 declarations" in result.output
+
+
+def test_cli_reports_an_unwritable_output(tmp_path: Path) -> None:
+    result = CliRunner().invoke(extract_cmd, [str(SEED), "-o", str(tmp_path / "missing" / "draft.obl")])
+    assert result.exit_code == 3
 
 
 def test_cli_writes_a_new_file(tmp_path: Path) -> None:

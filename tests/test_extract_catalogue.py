@@ -307,6 +307,33 @@ def test_csv_encodings(tmp_path: Path, encoding: str) -> None:
     _check_grid_draft(extract_catalogue(path))
 
 
+def test_catalogue_with_an_agency_registry(tmp_path: Path) -> None:
+    import csv
+    import io
+
+    from obligations.compiler import compile_file
+
+    registry = tmp_path / "agencies.obl"
+    registry.write_text("機構 應急局 = 某縣應急管理局 別名 縣應急局\n", encoding="utf-8")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in [HEADER, SUBHEADER, *ROWS]:
+        writer.writerow(row)
+    path = tmp_path / "catalogue.csv"
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    draft = extract_catalogue(path, agencies=registry)
+    assert f'引用 "{registry.as_posix()}"' in draft
+    assert "應急局 = 應急局" not in draft and "县应急局 = " not in draft  # the registry names it
+    assert "乡镇政府 = 乡镇政府  # 機構表中沒有，全稱待核" in draft  # only what it lacks is declared
+    out = tmp_path / "draft.obl"
+    out.write_text(draft, encoding="utf-8")
+    result = compile_file(out)
+    assert result.errors == (), render_all(result.errors, result.sources, "en")
+    assert result.spec is not None
+    by_subject = {ob.subject: ob for ob in result.spec.obligations}
+    assert [a.name for a in by_subject["行政许可"].agencies] == ["應急局", "乡镇政府"]
+
+
 def test_is_catalogue() -> None:
     assert is_catalogue(_reference("D07").read_text(encoding="utf-8"))
     seed = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_0ca0f610db5f85cb.txt"

@@ -2,12 +2,15 @@
 
 Registered on the main group by ``cli.py`` (``main.add_command(extract_cmd)``). The draft goes to
 stdout; ``-o SPEC`` writes it instead and never replaces an existing file unless ``--force`` is
-given (nothing a person wrote is overwritten without asking). Exit codes follow ``cli.py``:
-0 written, 2 usage error (the output exists), 3 unreadable input.
+given (nothing a person wrote is overwritten without asking). ``--agencies REGISTRY`` reuses an
+existing agency registry: the draft includes it (``引用``, the path written relative to the
+draft's directory) and names agencies by it instead of declaring placeholders. Exit codes follow
+``cli.py``: 0 written, 2 usage error (the output exists), 3 unreadable input or registry.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -49,7 +52,16 @@ def _lang() -> str:
     show_default=True,
     help="Extractor for policy text: the built-in rules, or a plugin of the obligations.extractors group.",
 )
-def extract_cmd(file: str, output: str | None, force: bool, kind: str, extractor: str) -> None:
+@click.option(
+    "--agencies",
+    "agencies_path",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="An agency registry (機構 declarations) to include and name agencies from.",
+)
+def extract_cmd(
+    file: str, output: str | None, force: bool, kind: str, extractor: str, agencies_path: str | None
+) -> None:
     """Draft a spec from FILE: a policy document (plain text) or a catalogue (.xlsx, .csv, text).
 
     \b
@@ -57,7 +69,14 @@ def extract_cmd(file: str, output: str | None, force: bool, kind: str, extractor
     guess is said in a comment. Review it, then run `obligations lint` on it.
     """
     from obligations.compiler import compile_text
-    from obligations.extract import draft_file, extract_catalogue, load_extractor
+    from obligations.extract import (
+        Registry,
+        draft_file,
+        extract_catalogue,
+        load_extractor,
+        load_registry,
+        run_extractor,
+    )
 
     zh = _lang() != "en"
     if output is not None and Path(output).exists() and not force:
@@ -68,21 +87,37 @@ def extract_cmd(file: str, output: str | None, force: bool, kind: str, extractor
             err=True,
         )
         sys.exit(EXIT_USAGE)
+    registry: Registry | None = None
+    if agencies_path is not None:
+        # The draft names the registry relative to where it will live (stdout: the cwd).
+        base = Path(output).resolve().parent if output is not None else Path.cwd()
+        try:
+            include = Path(os.path.relpath(Path(agencies_path).resolve(), base)).as_posix()
+        except ValueError:  # another drive (Windows): only an absolute path works
+            include = Path(agencies_path).resolve().as_posix()
+        try:
+            registry = load_registry(agencies_path, include)
+        except (OSError, UnicodeDecodeError, ValueError) as err:
+            click.echo(f"{agencies_path}: {err}", err=True)
+            sys.exit(EXIT_INVALID)
     try:
         if kind == "catalogue":
-            draft = extract_catalogue(file)
+            draft = extract_catalogue(file, registry)
         elif kind == "text":
             from obligations.extract_catalogue import read_text_file
 
-            draft = load_extractor(extractor).extract_text(read_text_file(file), Path(file).name)
+            draft = run_extractor(load_extractor(extractor), read_text_file(file), Path(file).name, registry)
         else:
-            draft = draft_file(file, extractor)
+            draft = draft_file(file, extractor, registry)
     except LookupError as err:
         raise click.UsageError(str(err)) from err
     except (OSError, UnicodeDecodeError, ValueError) as err:
         click.echo(f"{file}: {err}", err=True)
         sys.exit(EXIT_INVALID)
-    result = compile_text(draft, output or "<draft>")
+    check = draft
+    if registry is not None:  # compile_text resolves includes against the cwd
+        check = draft.replace(f'"{registry.include}"', f'"{registry.path.as_posix()}"', 1)
+    result = compile_text(check, output or "<draft>")
     if result.errors:  # a plugin's output; the built-in extractors never get here
         from obligations.diagnostics import render_all
 
@@ -98,6 +133,9 @@ def extract_cmd(file: str, output: str | None, force: bool, kind: str, extractor
     except FileExistsError:  # created since the check above
         click.echo(f"{output} 已存在，未覆蓋" if zh else f"{output} exists; not overwritten", err=True)
         sys.exit(EXIT_USAGE)
+    except OSError as err:  # e.g. the folder does not exist
+        click.echo(f"{output}: {err.strerror or err}", err=True)
+        sys.exit(EXIT_INVALID)
     count = len(result.spec.obligations) if result.spec else 0
     click.echo(
         f"已寫入 {output}：{count} 條義務（草稿，請核對）"

@@ -9,7 +9,12 @@ half-width punctuation, paragraphs line-wrapped or not) and writes a spec that a
   phrase (the grammar's own keywords, plus the few running-text spellings it does not accept), and
   the agencies of the paragraph's responsibility tail (「(X、Y按職責分工分別牽頭落實)」);
 * under every obligation its source sentence as ``>`` lines, verbatim; every sentence without a duty
-  as a ``#`` comment, so a reviewer sees the whole document and nothing is silently dropped.
+  as a ``#`` comment, so a reviewer sees the whole document and nothing is silently dropped;
+* what a careful encoder adds: the statutory limits the text relies on (條例 for 依申請 replies and
+  unstated disclosures, 預算法 art. 14 for budgets), duties stated in noun form (「建立X公開機制」),
+  summary sentences that only restate a heading kept as comments, paragraphs without a tail given
+  to the addressees the text names, and an existing agency registry (``agencies=``) included and
+  used for names instead of placeholder declarations.
 
 Catalogue tables (基層政務公開標準目錄) are read by ``extract_catalogue`` (``extract_catalogue.py``).
 
@@ -26,9 +31,10 @@ draft are sliced from the original.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -71,6 +77,14 @@ def hans_aligned(text: str) -> str:
         return out
     chars = script.convert_many(list(text), "hans")
     return "".join(c if len(c) == 1 else o for c, o in zip(chars, text, strict=True))
+
+
+@lru_cache(maxsize=4096)
+def _hans(text: str) -> str:
+    """``script.to_hans``, remembered (names and subjects are converted again and again)."""
+    from obligations import script
+
+    return script.to_hans(text)
 
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5}
@@ -211,6 +225,13 @@ class Draft:
     notes: list[str] = attrs.field(factory=list)
     id: str | None = None
     context: str = ""  # the clause it came from (Simplified), for assigning agencies
+    window: tuple[str | None, str | None] | None = None  # 自 … 至 … (ISO dates)
+    umbrella: str | None = None  # 「推進X信息公開」: X (Simplified), when it may only restate a heading
+    clause: str = ""  # the clause it came from, as written
+    derived: bool = False  # the timing is a default (法定, 預算法), not the text's
+    actors: str = ""  # 督促指導X做好…: X (Simplified), whose supervisor owes the duty
+    extension: tuple[int, Unit] | None = None  # 可延長
+    sentence: str = ""  # the sentence it came from (Simplified), for assigning agencies
 
 
 _NAME_STRIP = " \t\u3000\n·•●▪◆★※，、,.。;；:：!！?？"
@@ -224,16 +245,77 @@ def clean_name(text: str) -> str:
     return text.replace("#", "").replace("＃", "").strip()
 
 
+@attrs.frozen
+class Registry:
+    """An existing agency registry (``機構`` declarations, e.g. ``specs/haimen-2017/agencies.obl``)
+    the draft includes instead of declaring placeholders: a city reuses the registry it keeps.
+
+    ``path`` is absolute (for compiling); ``include`` is the path the draft writes after
+    ``引用`` (relative to where the draft will live)."""
+
+    path: Path
+    include: str
+    agencies: tuple[Any, ...]  # model.Agency
+    _by_key: dict[str, Any] = attrs.field(eq=False, repr=False)
+
+    def agency(self, name: str) -> Any | None:
+        """The registry agency a name, full name or alias refers to, in either script."""
+        from obligations import script
+
+        return self._by_key.get(script.key(clean_name(name)))
+
+
+def load_registry(path: str | Path, include: str | None = None) -> Registry:
+    """Read an agency registry. ``include``: how the draft names it (default: ``path`` as given).
+    Raises ``ValueError`` if the file does not compile or declares no agency."""
+    p = Path(path)
+    agencies = _registry_agencies(str(p.resolve()), p.stat().st_mtime_ns if p.exists() else 0)
+    return Registry(p.resolve(), include if include is not None else p.as_posix(), agencies[0], agencies[1])
+
+
+@cache
+def _registry_agencies(path: str, _mtime: int) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    from obligations import script
+    from obligations.compiler import compile_file
+    from obligations.diagnostics import render_all
+
+    result = compile_file(path)
+    if result.errors or result.spec is None:
+        raise ValueError(f"not a usable agency registry:\n{render_all(result.errors, result.sources, 'en')}")
+    from obligations import syntax as syn
+
+    for spec_file in result.syntax:  # the draft includes it: only declarations may come along
+        for stmt in spec_file.statements:
+            if isinstance(stmt, syn.HeaderField | syn.Obligation | syn.Section):
+                where = f"line {stmt.span.line} of {Path(spec_file.file).name}"
+                raise ValueError(
+                    "an agency registry holds only 機構 declarations (and 引用), "
+                    f"but {where} is a header field, section or obligation"
+                )
+    agencies = tuple(result.spec.agencies)
+    if not agencies:
+        raise ValueError("the agency registry declares no agency (機構)")
+    by_key: dict[str, Any] = {}
+    for a in agencies:
+        for n in (a.name, a.full_name, *a.aliases):
+            by_key.setdefault(script.key(n), a)
+    return agencies, by_key
+
+
 class DraftWriter:
     """Collects header fields, agencies, sections, comments and obligations; renders spec text
     through ``fmt.Formatter`` (so quoting and keywords are exactly what ``fmt`` writes), then
-    compiles it and turns any obligation that would not compile into comments."""
+    compiles it and turns any obligation that would not compile into comments.
 
-    def __init__(self, sample: str, file: str) -> None:
+    With a ``registry`` the draft includes it (``引用``) and names its agencies by their
+    registry names; only agencies the registry lacks are declared as placeholders."""
+
+    def __init__(self, sample: str, file: str, registry: Registry | None = None) -> None:
         from obligations import script
         from obligations.fmt import Formatter
 
         self.file = file
+        self.registry = registry
         self.fmt = Formatter("zh", None)
         self.fmt.script = script.detect_script(sample)
         self.header: list[str] = []
@@ -241,6 +323,7 @@ class DraftWriter:
         self.agencies: dict[str, list[str]] = {}  # short name -> aliases, in order of first use
         self.agency_notes: dict[str, str] = {}
         self.issued_year: int | None = None
+        self.issued: str | None = None  # ISO date
         self._ids = 0
 
     # header and layout ------------------------------------------------------------------------
@@ -250,10 +333,20 @@ class DraftWriter:
         if field == "issued":
             y, m, d = (int(x) for x in value.split("-"))
             self.issued_year = y
+            self.issued = value
             node = syn.HeaderField("issued", syn.Date(y, m, d, _SPAN), _SPAN)
         else:
             node = syn.HeaderField(field, clean_name(value), _SPAN)
         self.header.append(self.fmt.header(node))
+
+    def prompt_default(self) -> None:
+        """``及時：20個工作日``: what 及時 means in the draft, said where a reviewer sees it."""
+        from obligations import syntax as syn
+
+        node = syn.HeaderField("prompt", syn.Duration(STATUTORY_DAYS, Unit.WORKING_DAY, _SPAN), _SPAN)
+        self.header.append(
+            self.fmt.header(node) + "   # 政府信息公開條例第二十六條：信息形成或變更之日起20個工作日內"
+        )
 
     def comment(self, text: str) -> None:
         for line in text.splitlines() or [""]:
@@ -275,6 +368,11 @@ class DraftWriter:
 
     def declare(self, name: str, note: str = "全稱待核") -> str:
         name = clean_name(name)
+        known = self.registry.agency(name) if self.registry is not None and name else None
+        if known is not None:
+            return str(known.name)
+        if self.registry is not None and note == "全稱待核":
+            note = "機構表中沒有，全稱待核"
         if name and name not in self.agencies:
             self.agencies[name] = []
             self.agency_notes[name] = note
@@ -372,6 +470,17 @@ class DraftWriter:
             clauses.append(syn.Channels(tuple(syn.Name(c, "", _SPAN) for c in channels), _SPAN))
         if ob.display:
             clauses.append(syn.Display(syn.Duration(ob.display[0], ob.display[1], _SPAN), _SPAN))
+        if ob.extension:
+            clauses.append(syn.Extension(syn.Duration(ob.extension[0], ob.extension[1], _SPAN), _SPAN))
+        if ob.window:
+
+            def date(iso: str | None) -> syn.Date | None:
+                if iso is None:
+                    return None
+                y, m, d = (int(x) for x in iso.split("-"))
+                return syn.Date(y, m, d, _SPAN)
+
+            clauses.append(syn.Window(date(ob.window[0]), date(ob.window[1]), _SPAN))
         node = syn.Obligation(
             id=ob.id,
             timing=self._timing(ob.when),
@@ -414,12 +523,32 @@ class DraftWriter:
                 blocks.append([value])
                 kinds.append(False)
         head = [*self.header]
+        check_head = list(head)
+        if self.registry is not None:
+            from obligations import syntax as syn
+
+            def include(path: str) -> str:
+                return self.fmt.statement(syn.Include(syn.Name(path, '"', _SPAN), _SPAN))[0]
+
+            note = "# 機構表：責任單位按其中的名稱、別名和全稱引用。"
+            head += ["", note, include(self.registry.include)]
+            # compile_text resolves includes against the current directory: check with the
+            # absolute path, write the one the draft will use.
+            check_head += ["", note, include(self.registry.path.as_posix())]
         agencies = self._agency_lines()
         if agencies:
-            head += ["", "# 機構：草稿中出現的責任單位，名稱照原文；全稱未知時暫用簡稱，請核對。", *agencies]
+            title = (
+                "# 機構：機構表中沒有的責任單位，名稱照原文，請核對。"
+                if self.registry is not None
+                else "# 機構：草稿中出現的責任單位，名稱照原文；全稱未知時暫用簡稱，請核對。"
+            )
+            head += ["", title, *agencies]
+            check_head += ["", title, *agencies]
         for _ in range(3):  # each pass comments out what did not compile; normally one pass
-            text = "\n".join([*head, "", *(line for b in blocks for line in b)]).rstrip() + "\n"
-            result = compile_text(text, self.file)
+            body = [line for b in blocks for line in b]
+            text = "\n".join([*head, "", *body]).rstrip() + "\n"
+            check = "\n".join([*check_head, "", *body]).rstrip() + "\n"
+            result = compile_text(check, self.file)
             bad_lines = {d.span.line for d in result.errors if d.span is not None}
             if not result.errors:
                 return text
@@ -444,14 +573,24 @@ class DraftWriter:
 
 
 class Extractor(Protocol):
-    """What a plugin in the ``obligations.extractors`` group provides."""
+    """What a plugin in the ``obligations.extractors`` group provides. A plugin may also accept
+    an ``agencies`` keyword (a ``Registry``); ``obligations extract --agencies`` needs it."""
 
     def extract_text(self, text: str, source_name: str) -> str: ...
 
 
+AgenciesArg = str | Path | Registry | None
+
+
+def _registry(agencies: AgenciesArg) -> Registry | None:
+    if agencies is None or isinstance(agencies, Registry):
+        return agencies
+    return load_registry(agencies)
+
+
 class _RuleBased:
-    def extract_text(self, text: str, source_name: str) -> str:
-        return _extract_rules(text, source_name)
+    def extract_text(self, text: str, source_name: str, agencies: AgenciesArg = None) -> str:
+        return _extract_rules(text, source_name, _registry(agencies))
 
 
 def load_extractor(name: str = "rules") -> Extractor:
@@ -473,38 +612,73 @@ def load_extractor(name: str = "rules") -> Extractor:
     raise LookupError(f"no extractor {name!r} (known: {', '.join(known)})")
 
 
-def extract_text(text: str, source_name: str = "<text>") -> str:
-    """Draft spec text from a policy document given as plain text (rule-based, deterministic)."""
-    return _extract_rules(text, source_name)
+def extract_text(text: str, source_name: str = "<text>", agencies: AgenciesArg = None) -> str:
+    """Draft spec text from a policy document given as plain text (rule-based, deterministic).
+
+    ``agencies``: an agency registry (a path, or a ``Registry`` from ``load_registry``) the
+    draft includes and names agencies from, instead of declaring placeholders."""
+    return _extract_rules(text, source_name, _registry(agencies))
 
 
-def extract_catalogue(path: str | Path) -> str:
+def extract_catalogue(path: str | Path, agencies: AgenciesArg = None) -> str:
     """Draft spec text from a 基層政務公開標準目錄 (.xlsx, .csv or flattened text)."""
     from obligations.extract_catalogue import extract_catalogue as run
 
-    return run(path)
+    return run(path, agencies=_registry(agencies))
 
 
-def draft_file(path: str | Path, extractor: str = "rules") -> str:
+def run_extractor(extractor: Extractor, text: str, source_name: str, agencies: AgenciesArg = None) -> str:
+    """``extractor.extract_text``, passing the registry when one is given (a plugin that does
+    not take ``agencies`` cannot use one: ``LookupError``)."""
+    if agencies is None:
+        return extractor.extract_text(text, source_name)
+    import inspect
+
+    try:
+        params = inspect.signature(extractor.extract_text).parameters
+    except (TypeError, ValueError):
+        params = {}  # type: ignore[assignment]
+    if "agencies" not in params and not any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        raise LookupError("this extractor does not accept an agency registry (--agencies)")
+    return extractor.extract_text(text, source_name, agencies=_registry(agencies))  # type: ignore[call-arg]
+
+
+def draft_file(path: str | Path, extractor: str = "rules", agencies: AgenciesArg = None) -> str:
     """Draft from a file: catalogues by suffix (.xlsx/.xlsm/.csv) or by content (a flattened
     table with 公開時限 columns), anything else as a policy document."""
     from obligations.extract_catalogue import is_catalogue, read_text_file
 
     p = Path(path)
+    registry = _registry(agencies)
     if p.suffix.lower() in (".xlsx", ".xlsm", ".csv"):
-        return extract_catalogue(p)
+        return extract_catalogue(p, registry)
     text = read_text_file(p)
     if is_catalogue(text):
-        return extract_catalogue(p)
-    return load_extractor(extractor).extract_text(text, p.name)
+        return extract_catalogue(p, registry)
+    return run_extractor(load_extractor(extractor), text, p.name, registry)
 
 
 # ==== the rule-based extractor for policy text ==========================================================
 
+# Verbs of the document genre that the language's vocabulary (vocabulary.py) lacks, and the
+# vocabulary verb the draft writes for each (with the original in a comment, so lint stays quiet
+# and a reviewer sees the choice). Keys are Simplified.
+_GENRE_VERBS = {
+    "传达": "發布",  # 及時傳達政策意圖
+    "推广": "發布",  # 及時推廣典型經驗做法 (publicise); a duty only with a time, like an activity
+    "解疑释惑": "回應",  # 做好解疑釋惑工作: answering the public's doubts
+    "公示公告": "公示",
+    "刊登": "發布",
+    "刊发": "發布",
+    "张贴": "公示",
+}
+
 # Verbs of the vocabulary by what they mean for a draft (Simplified). Disclosures are duties
 # whenever they have an object; interpretation and answers too, unscheduled when no time is
 # given; activities (meetings, studies, goals) only when the text gives them a time.
-_INTERPRET = frozenset({"解读", "回应", "答复", "答覆"})
+_INTERPRET = frozenset({"解读", "回应", "答复", "答覆", "解疑释惑"})
+# Verbs that accompany the duty before them (「及時公開X,并在原文件上作出標注」): 同步 with it.
+_FOLLOW_UP = frozenset({"标注"})
 _ACTIVITY = frozenset(
     {
         "召开",
@@ -521,6 +695,7 @@ _ACTIVITY = frozenset(
         "督查",
         "评估",
         "备案",
+        "推广",
     }
 )
 # Light verbs that hand over to a following verb: 組織召開 → 召開, 進行深度解讀 → 解讀.
@@ -528,7 +703,7 @@ _LIGHT = frozenset({"进行", "开展", "组织"})
 
 # Words after a verb that make it part of a noun: 公開機制, 發布會, 公示系統, 解讀材料.
 _NOUN_AFTER = re.compile(
-    r"^(?:公示|公告|公开|发布)?(?:的|会|机制|制度|平台|统一平台|方式|目录|范围|指南|栏|系统|条例|办法|规定|透明|"
+    r"^(?:公示|公告|公开|发布)?(?:的|会(?!议)|机制|制度|平台|统一平台|方式|目录|范围|指南|栏|系统|条例|办法|规定|透明|"
     r"实效|专栏|时限|要求|载体|渠道|形式|年报|人|材料|方案|审核|功能|作品|率|服务|申请|队伍|批评|交办|督办|、|等)"
 )
 # Nouns that end a full phrase: where 「A和B」 may be two subjects (參加社會保險情況和社會保險基金運行情況).
@@ -627,6 +802,7 @@ _LEAD_INS = (
     "对",
     "针对",
     "围绕",
+    "因地制宜",
 )
 _LEAD_RE = re.compile("^(?:" + "|".join(sorted(_LEAD_INS, key=len, reverse=True)) + ")")
 _TRAIL_RE = re.compile(
@@ -1097,6 +1273,20 @@ class _Context:
 
     writer: DraftWriter
     known_agencies: dict[str, str] = attrs.field(factory=dict)  # hans -> name as first written
+    # Defaults for paragraphs without a responsibility tail (see _document_addressees).
+    addressees: list[str] = attrs.field(factory=list)
+    addressee_text: str = ""
+    office: str | None = None
+    section_h: list[str] = attrs.field(factory=list)  # titles of the enclosing headings (Simplified)
+    covered: dict[int, list[tuple[str, str]]] = attrs.field(factory=dict)  # see _covered_by_catch_all
+    _known: tuple[int, re.Pattern[str]] | None = None
+
+    def known_re(self) -> re.Pattern[str]:
+        """Known agency names and collective duty-bearers, longest first, as one pattern."""
+        if self._known is None or self._known[0] != len(self.known_agencies):
+            names = sorted(set(self.known_agencies) | set(_COLLECTIVE), key=lambda n: (-len(n), n))
+            self._known = (len(self.known_agencies), re.compile("|".join(re.escape(n) for n in names)))
+        return self._known[1]
 
 
 # ---- duties in one sentence -------------------------------------------------------------------------
@@ -1114,7 +1304,8 @@ class _Unit:
 
 @cache
 def _verb_re() -> re.Pattern[str]:
-    return re.compile("|".join(re.escape(v) for v in action_words()))
+    verbs = sorted({*action_words(), *_GENRE_VERBS}, key=lambda w: (-len(w), w))
+    return re.compile("|".join(re.escape(v) for v in verbs))
 
 
 def _depths(text: str) -> list[int]:
@@ -1261,6 +1452,10 @@ def _strip_pre(o: str, h: str) -> tuple[str, str, list[str]]:
         if m and m.start() < len(h):
             o, h, changed = o[: m.start()], h[: m.start()], True
             continue
+        m = re.search("(?:宣传|宣讲|引导)?[和及与]$", h)  # 做好房地產政策宣傳和解讀: a second verb
+        if m and m.start() >= 2:
+            o, h, changed = o[: m.start()], h[: m.start()], True
+            continue
         m = _TO_RE.search(h)
         if m and m.start() < len(h):
             o, h, changed = o[: m.start()], h[: m.start()], True
@@ -1282,12 +1477,13 @@ def _clause_agencies(o: str, h: str, ctx: _Context) -> tuple[list[tuple[str, Rol
     市住建局聯合市場監管局、物價局等部門…) and where the rest of the clause begins."""
     found: list[tuple[str, str]] = []
     pos = 0
-    known = sorted(set(ctx.known_agencies) | set(_COLLECTIVE), key=lambda n: (-len(n), n))
+    known = ctx.known_re()
     while pos < len(h):
-        name = next((n for n in known if h.startswith(n, pos)), None)
+        m = known.match(h, pos)
+        name = m.group(0) if m else None
         if name is None and h.startswith("市", pos):
-            name = next((n for n in known if h.startswith(n, pos + 1)), None)
-            name = "市" + name if name else None
+            m = known.match(h, pos + 1)
+            name = "市" + m.group(0) if m else None
         if name is None:
             break
         found.append((o[pos : pos + len(name)], name))
@@ -1341,6 +1537,8 @@ def _split_items(o: str, h: str) -> list[tuple[str, str]]:
         stem_h, suffix_h, suffix_o = h[: m.start()], m.group(1), o[m.start(1) :]
     stem_o = o[: len(stem_h)]
     items = [(stem_o[a:b].rstrip("、"), stem_h[a:b].rstrip("、")) for a, b in _split(stem_h, _ITEM_SEP)]
+    if suffix_h:  # 降低企業用電用地等要素成本: 用電、用地 are two items (X A X B before 等)
+        items = [pair for item in items for pair in _repeated_pair(*item)]
     if len(items) >= 2:
         last_o, last_h = items[-1]
         joiner = re.search("[和及与]", last_h)
@@ -1368,6 +1566,15 @@ def _split_items(o: str, h: str) -> list[tuple[str, str]]:
     if plural:
         suffix_o, suffix_h = suffix_o[plural.end() :], suffix_h[plural.end() :]
     return [(_join(prefix_o + io, suffix_o), _join(prefix_h + ih, suffix_h)) for io, ih in items]
+
+
+def _repeated_pair(o: str, h: str) -> list[tuple[str, str]]:
+    """「…用電用地」 (one character repeated: X A X B) at the end of an item → …用電, …用地."""
+    m = re.search(rf"([{_CJK}])([{_CJK}])\1([{_CJK}])$", h)
+    if m is None or m.start() < 2:
+        return [(o, h)]
+    i = m.start()
+    return [(o[: i + 2], h[: i + 2]), (o[:i] + o[i + 2 :], h[:i] + h[i + 2 :])]
 
 
 def _joined_pair(o: str, h: str) -> list[tuple[str, str]]:
@@ -1424,6 +1631,10 @@ class _SentenceState:
     phrase: tuple[str, str] | None = None  # the noun phrase of the last clause without a duty
     clause: int = 0
     clause_h: str = ""
+    clause_o: str = ""
+    sentence_h: str = ""
+    frame: tuple[str, str] | None = None  # 圍繞X, … : X, for the whole sentence
+    simultaneous: list[Draft] = attrs.field(factory=list)  # 在公開X的同時, … : X
 
 
 # A clause that starts with one of these is a verb phrase, not one more item of an object.
@@ -1436,7 +1647,7 @@ _GENERIC = frozenset({"政策", "信息", "情况", "全文", "工作", "结果"
 
 
 def _sentence_duties(sent_o: str, sent_h: str, ctx: _Context) -> list[Draft]:
-    state = _SentenceState()
+    state = _SentenceState(sentence_h=sent_h)
     out: list[Draft] = []
     previous_sep = ""
     for cs, ce in _split(sent_h, _CLAUSE_SEP):
@@ -1445,25 +1656,66 @@ def _sentence_duties(sent_o: str, sent_h: str, ctx: _Context) -> list[Draft]:
         clause_h = sent_h[cs:ce].rstrip(_CLAUSE_SEP + _SENTENCE_END)
         sep, previous_sep = previous_sep, sent_h[cs:ce].rstrip()[-1:]
         state.clause_h = clause_h
+        state.clause_o = clause_o
         agencies, skip = _clause_agencies(clause_o, clause_h, ctx)
         if agencies:
             state.agencies = agencies
         clause_o, clause_h = clause_o[skip:], clause_h[skip:]
         units = _units(clause_h)
         made = _clause_duties(clause_o, clause_h, units, state, ctx) if units else []
+        made += _along_duties(clause_o, clause_h, made, state, ctx)
         if not made:
-            _no_duty_clause(clause_o, clause_h, state, out, sep, bool(units))
+            _no_duty_clause(clause_o, clause_h, state, out, sep, bool(units), ctx)
             continue
         out.extend(made)
         state.carry = []
-        state.topic = None
+        state.topic = state.frame
     for ob in out:
         ob.quotes = [sent_o.strip()]
+        ob.sentence = sent_h
+
+        written = _GENRE_VERBS.get(_hans(ob.action))
+        if written is not None and _hans(ob.action) not in action_words():  # until the vocabulary has it
+            ob.notes.append(f"原文「{ob.action}」：語言詞表沒有這個動作，暫寫作「{written}」")
+            ob.action = ctx.writer.script_text(written)
     return out
 
 
+# 「建立/健全X公開機制」: a mechanism to publish X.
+_MECHANISM_RE = re.compile(
+    r"(?:建立|健全|完善)(?:健全|完善)?(?P<x>[^，,；;]{2,30}?)(?:公示公告|公告公示|公开|公示|公告|发布)(?:机制|制度)$"
+)
+
+# 「實行/建立X例行新聞發布會制度」: routine press conferences.
+_ROUTINE_RE = re.compile(
+    r"^(?:实行|建立|健全|完善|落实|坚持)?(?P<s>[^，,；;]*?(?:例行|定期)[^，,；;]*?(?:新闻发布会|发布会|通气会|吹风会))"
+    r"(?:制度|机制)"
+)
+
+# 「A隨同B公開」「A連同B一并公開」: A is published with B (also inside 「建立…機制」).
+_ALONG_RE = re.compile(r"(?P<a>[^，,；;]{2,30}?)(?:随同|连同)(?P<b>[^，,；;]{1,20}?)(?:一并|一同|同步)?公开")
+
+
+def _along_duties(o: str, h: str, made: list[Draft], state: _SentenceState, ctx: _Context) -> list[Draft]:
+    m = _ALONG_RE.search(h)
+    if m is None:
+        return []
+    a_o, a_h, _ = _strip_pre(o[m.start("a") : m.end("a")], m.group("a"))
+    cut = re.match("^(?:逐步)?(?:建立|健全|完善|形成)(?:健全|完善)?", a_h)
+    if cut:
+        a_o, a_h, _ = _strip_pre(a_o[cut.end() :], a_h[cut.end() :])
+    if len(a_h) < 2 or any(hans_aligned(ob.subject) == a_h for ob in made):
+        return []
+    writer = ctx.writer
+    trigger = o[m.start("b") : m.end("b")] + writer.script_text("公開")
+    note = f"原文「{o[m.start('a') : m.end()]}」：與{o[m.start('b') : m.end('b')]}同步公開，請核對"
+    ob = Draft(When("same_day", trigger=trigger), writer.script_text("公開"), a_o, notes=[note])
+    _finish(ob, state, [])
+    return [ob]
+
+
 def _no_duty_clause(
-    o: str, h: str, state: _SentenceState, out: list[Draft], sep: str, has_verb: bool
+    o: str, h: str, state: _SentenceState, out: list[Draft], sep: str, has_verb: bool, ctx: _Context
 ) -> None:
     """A clause without a duty: a timing to carry (按省要求,公布…), a topic (對X,…公開), one more
     item of the previous duty's object (公開A;B / 公開A,以及B / 公開A,B), or a noun phrase an
@@ -1485,6 +1737,41 @@ def _no_duty_clause(
         topic_o, topic_h, _ = _strip_pre(o, h)
         state.topic = (topic_o, topic_h)
         return
+    m = _FRAME_RE.match(h)
+    if m and not has_verb and len(m.group(1)) >= 4:
+        state.frame = state.topic = (o[m.start(1) : m.end(1)], m.group(1))  # 圍繞X加強…
+        return
+    m = _DRAFTING_RE.match(h)
+    if m and not has_verb:
+        topic_o, topic_h, _ = _strip_pre(o[m.start(1) : m.end(1)], m.group(1))
+        if len(topic_h) >= 4:
+            state.topic = (topic_o, topic_h)  # 制訂X政策時, …做好解疑釋惑工作
+            return
+    mechanism = _MECHANISM_RE.search(h)
+    if mechanism and len(mechanism.group("x")) >= 4:
+        # 建立違規違紀問題處理結果公開機制: once it exists, X is published (法定); dropped as a
+        # summary when the sentence goes on to publish X itself (see _drop_umbrellas)
+        x_o, x_h, _ = _strip_pre(o[mechanism.start("x") : mechanism.end("x")], mechanism.group("x"))
+        if len(x_h) >= 4:
+            note = (
+                "原文「建立…公開機制」：機制所公開的事項按條例法定時限"
+                "（信息形成或變更之日起20個工作日內），請核對"
+            )
+            ob = Draft(
+                STATUTORY, ctx.writer.script_text("公開"), x_o, notes=[note], umbrella=x_h, derived=True
+            )
+            _finish(ob, state, [])
+            out.append(ob)
+            return
+    routine = _ROUTINE_RE.search(h)
+    if routine and not has_verb:
+        # 實行環境保護例行新聞發布會制度: a meeting held routinely (定期, no period given)
+        subject_o, _, _ = _strip_pre(o[routine.start("s") : routine.end("s")], routine.group("s"))
+        note = "原文「例行／定期…會制度」：定期召開，原文未寫週期"
+        ob = Draft(When("regularly"), ctx.writer.script_text("召開"), subject_o, notes=[note])
+        _finish(ob, state, [])
+        out.append(ob)
+        return
     conjunction = re.match(r"^(?:以及|及|和|与)", h)
     previous = [ob for n, ob in state.last if n == state.clause - 1]
     start = conjunction.end() if conjunction else 0
@@ -1499,6 +1786,8 @@ def _no_duty_clause(
         item_o, item_h, _ = _strip_pre(o[start:], h[start:])
         for subject, _ in _split_items(item_o, item_h) if item_h else []:
             extra = attrs.evolve(prev, subject=subject, notes=[], id=None, quotes=[])
+            if prev.derived:  # the default depends on the subject (預算法 for budgets only)
+                extra.when, extra.notes = _statute_or_sync(subject, [], state, ctx)
             out.append(extra)
             state.last.append((state.clause, extra))
         return
@@ -1510,6 +1799,42 @@ def _no_duty_clause(
         phrase_o, phrase_h = phrase_o[: cut.start()], phrase_h[: cut.start()]
     if len(phrase_h) >= 4:
         state.phrase = (phrase_o, phrase_h)
+
+
+# 「圍繞X加強…」: X frames the sentence (the policies its generic objects are about).
+_FRAME_RE = re.compile(
+    r"^围绕(.+?)(?=加强|推进|推动|做好|加大|促进|提高|提升|实现|开展|建立|完善|健全|落实|增强|强化|$)"
+)
+# 「制定/出臺X時」: X is the topic of what follows.
+_DRAFTING_RE = re.compile(r"^在?(?:制定|制订|出台|起草|研究制定)(.+?)(?:时|的时候|过程中)$")
+
+
+def _frame_policies(frame: tuple[str, str]) -> list[tuple[str, str]]:
+    """The policies a frame lists: 「積極的財政政策和穩健的貨幣政策」 → 財政政策, 貨幣政策."""
+    frame_o, frame_h = frame
+    out = []
+    depth = _depths(frame_h)
+    cuts = [0, *(i + 1 for i, c in enumerate(frame_h) if c in "和、及与" and not depth[i]), len(frame_h) + 1]
+    for a, b in itertools.pairwise(cuts):
+        item_h, item_o = frame_h[a : b - 1], frame_o[a : b - 1]
+        cut = item_h.rfind("的") + 1
+        item_h, item_o = item_h[cut:], item_o[cut:]
+        if item_h.endswith("政策") and len(item_h) >= 4:
+            out.append((item_o, item_h))
+    return out if len(out) >= 2 else []
+
+
+def _sync_targets(state: _SentenceState, ctx: _Context) -> list[Draft]:
+    """The duties of the nearest clause (this or the one before) with duties, given ids."""
+    recent = [(n, ob) for n, ob in state.last if n >= state.clause - 1]
+    if not recent:
+        return []
+    last = recent[-1][0]
+    out = [ob for n, ob in recent if n == last and ob.when.kind != "sync"]
+    for ob in out:
+        if ob.id is None:
+            ob.id = ctx.writer.new_id()
+    return out
 
 
 def _sync_with_previous(state: _SentenceState, ctx: _Context) -> Draft | None:
@@ -1543,14 +1868,51 @@ def _clause_duties(o: str, h: str, units: list[_Unit], state: _SentenceState, ct
             if trig_h:
                 trigger = trig_o
         embedded: list[_Found] = []
+        whole = False  # the object is one subject, not a list to split
+        actors_h = ""
+        led = False  # 推進/做好/加大 X 公開: the object before the verb, after a lead-in
         if not obj_h:
+            led = bool(_UMBRELLA_LEAD.match(pre_h.lstrip("，,、 ")))
             cut = own_dur.start if own_dur is not None else len(pre_h)
             obj_o, obj_h, channels = _strip_pre(pre_o[:cut], pre_h[:cut])
-            if own_dur is not None or (not post_h.strip() and pre_h[:cut].rstrip().endswith("的")):
-                obj_o = obj_h = ""  # 及時開展有理有據的回應: a modifier, not the object
+            modifier = pre_h[:cut].rstrip().endswith("的") and not _HEAD_NOUN.search(obj_h)
+            if own_dur is not None or (not post_h.strip() and modifier):
+                obj_o = obj_h = ""  # 及時開展有理有據的回應: a modifier (not 做好X政策的解讀: the object)
             embedded = [t for t in timing_tokens(obj_h) if t.kind == "period"]
+            doer = re.search("做好|搞好|抓好", obj_h)
+            if doer and doer.start() >= 2 and not _depths(obj_h)[doer.start()]:
+                # 督促指導在海中央企業、市屬企業做好去產能公示: those before 做好 are who the
+                # agency supervises (its remit decides who answers); the duty is after it
+                actors_o, actors_h = obj_o[: doer.start()], obj_h[: doer.start()]
+                rest_o, rest_h, _ = _strip_pre(obj_o[doer.end() :], obj_h[doer.end() :])
+                if len(rest_h) >= 2:
+                    obj_o, obj_h = actors_o + rest_o, actors_h + rest_h
+                    whole = True
+                else:
+                    actors_h = ""
         else:
             channels = _strip_pre(pre_o, pre_h)[2]
+        if u.verb in _INTERPRET and (not obj_h or obj_h in _GENERIC):
+            targets = _sync_targets(state, ctx)
+            if targets:
+                # 并進行深度解讀 / 同步深入解讀 / 做好政策解讀工作: interpretation goes with the document
+                note = "原文未寫時限；解讀與所解讀的文件同步（政策性文件與解讀同步），請核對"
+                for target in targets:
+                    ob = Draft(When("sync", ref=target.id), verb_o, target.subject, notes=[note])
+                    _finish(ob, state, channels)
+                    out.append(ob)
+                continue
+        if u.verb in _FOLLOW_UP and obj_h and re.match("^(?:并|同时)", pre_h) and not pre_tokens:
+            targets = _sync_targets(state, ctx)
+            if targets:
+                # 及時公開X,并在原文件上作出標注: the label goes with the notice
+                note = "「并…」：與前一條同步，請核對"
+                ob = Draft(When("sync", ref=targets[-1].id), verb_o, obj_o, notes=[note])
+                _finish(ob, state, channels)
+                out.append(ob)
+                continue
+        if u.verb in _INTERPRET and obj_h in _GENERIC and state.topic is None:
+            continue  # 要主動帶頭解讀政策: no document to interpret, a role, not a duty
         from_topic = state.topic is not None and (not obj_h or len(obj_h) <= 2 or obj_h in _GENERIC)
         if state.topic is not None and from_topic:
             topic_o, topic_h = state.topic
@@ -1561,15 +1923,9 @@ def _clause_duties(o: str, h: str, units: list[_Unit], state: _SentenceState, ct
             prefix = prev_subject[: prev_subject.rfind("的") + 1]
             obj_o, obj_h = prefix + obj_o, prefix + obj_h
         tokens = [*state.carry, *chain, *(t for t in pre_tokens if t.text not in {e.text for e in embedded})]
-        if u.verb in _INTERPRET and (not obj_h or obj_h in _GENERIC):
-            prev = _sync_with_previous(state, ctx)
-            if prev is not None:
-                # 并進行深度解讀 / 做好政策解讀工作: interpretation goes with the document
-                note = "原文未寫時限；解讀與所解讀的文件同步（政策性文件與解讀同步），請核對"
-                ob = Draft(When("sync", ref=prev.id), verb_o, prev.subject, notes=[note])
-                _finish(ob, state, channels)
-                out.append(ob)
-                continue
+        if u.verb in _REPLY and not obj_h and own_dur is None and _on_request(state, ctx):
+            out.extend(_on_request_duties(verb_o, state, ctx, channels))
+            continue
         if not obj_h and u.light is not None and u.verb in _ACTIVITY:
             obj_o = obj_h = verb_o  # 年內至少開展2次督查: 開展 督查
             verb_o = o[u.light[0] : u.light[1]]
@@ -1579,6 +1935,20 @@ def _clause_duties(o: str, h: str, units: list[_Unit], state: _SentenceState, ct
             if idx + 1 < len(units):
                 chain = tokens  # 定期編制和公布X: the timing goes on to the next verb
             continue
+        live = False
+        if u.verb not in _LIVE and len(obj_h) > 2 and obj_h.endswith(_LIVE):
+            # 對電視電話會議,…通過網絡、新媒體直播等向社會公開: the action is the broadcast, of
+            # the topic when there is one, through what comes before 直播
+            cut = len(obj_h) - next(len(w) for w in _LIVE if obj_h.endswith(w))
+            verb_o, rest_o, rest_h = obj_o[cut:], obj_o[:cut], obj_h[:cut]
+            via = re.match("^(?:通过|利用|依托|在)", rest_h)
+            if via:
+                channels = [*channels, *(c for c in re.split("[、和及与]", rest_o[via.end() :]) if c)]
+            if from_topic or via:
+                obj_o, obj_h = (state.topic or ("", ""))[0], (state.topic or ("", ""))[1]
+            else:
+                obj_o, obj_h = rest_o, rest_h
+            live = bool(obj_h)
         all_tokens = tokens + [t for t in count_tokens if t not in tokens]
         when, notes = when_from(all_tokens, trigger)
         if when is not None and when.kind == "event" and own_dur is not None:
@@ -1600,6 +1970,14 @@ def _clause_duties(o: str, h: str, units: list[_Unit], state: _SentenceState, ct
             else:
                 when = When("same_day", trigger=obj_o)
                 notes.append("原文「同步」未說明與何事同步：暫以事項本身為觸發事件，請核對")
+        if when is None and (live or u.verb in _LIVE):
+            when = When("same_day", trigger=obj_o)
+            notes.append("直播與所直播的事同時進行：同步")
+        if when is None and u.verb == "解读" and obj_h and "同步" in state.sentence_h:
+            # 做好政策解讀,做到同步聯動 / 政策性文件與解讀材料同步: interpreted as it is issued
+            issued = re.search("出台|印发|发布", obj_h)
+            when = When("same_day", trigger=obj_o if issued else obj_o + ctx.writer.script_text("出臺"))
+            notes.append("原文「同步」：解讀與政策出臺同步，請核對")
         if when is None and not embedded:
             if u.verb in _INTERPRET:
                 when = When("vague", phrase="適時")
@@ -1614,7 +1992,13 @@ def _clause_duties(o: str, h: str, units: list[_Unit], state: _SentenceState, ct
             subjects = [(subject, w or when, notes) for subject, w in split]
         else:
             subjects = []
-            for subject, subject_h in [(obj_o, obj_h)] if from_topic else _split_items(obj_o, obj_h):
+            items = [(obj_o, obj_h)] if from_topic or whole else _split_items(obj_o, obj_h)
+            policies = _frame_policies(state.frame) if state.frame and obj_h.startswith("政策") else []
+            if policies and not from_topic:
+                # 圍繞財政政策和貨幣政策,…傳達政策意圖: the intent of each policy
+                items = [(po + obj_o[2:], ph + obj_h[2:]) for po, ph in policies]
+                notes = [*notes, "「政策」按句首「圍繞…」所列的政策分列，請核對"]
+            for subject, subject_h in items:
                 own = next((e for e in embedded if e.text in subject_h), None)
                 if own is not None and (when is None or when.kind in ("statutory", "prompt")):
                     subjects.append((subject, When("periodic", every=own.value), []))
@@ -1623,13 +2007,195 @@ def _clause_duties(o: str, h: str, units: list[_Unit], state: _SentenceState, ct
                     subjects.append((subject, STATUTORY, [note]))
                 else:
                     subjects.append((subject, when, notes))
-        for subject, w, item_notes in subjects:
+        umbrella = obj_h if led and u.verb == "公开" and when is STATUTORY and _is_generic(obj_h) else None
+        expanded = [(part, w, n) for subject, w, n in subjects for part in _expand_compounds(subject)]
+        if len(expanded) > len(subjects):
+            expanded = [(p, w, [*n, "「預決算」「減稅降費」等合稱拆為各自的義務"]) for p, w, n in expanded]
+        for subject, w, item_notes in expanded:
             if w is None:
                 continue
-            ob = Draft(w, verb_o, subject, notes=list(item_notes))
+            derived = w is STATUTORY
+            if derived and u.verb not in _INTERPRET:
+                w, item_notes = _statute_or_sync(subject, item_notes, state, ctx)
+            ob = Draft(w, verb_o, subject, notes=list(item_notes), umbrella=umbrella, derived=derived)
+            ob.actors = actors_h
             _finish(ob, state, channels)
             out.append(ob)
+        if out and re.search("的?同时$", h):
+            state.simultaneous = [ob for ob in out if ob.when.kind != "sync"]  # 在公開X的同時,公開Y
         chain = []
+    return out
+
+
+# Set phrases that join two things each published on its own (Simplified), and the characters
+# of each part: 預決算 → 預算、決算; 減稅降費 → 減稅、降費.
+_COMPOUNDS: tuple[tuple[str, tuple[tuple[int, ...], ...]], ...] = (
+    ("预决算", ((0, 2), (1, 2))),
+    ("减税降费", ((0, 1), (2, 3))),
+)
+
+
+def _expand_compounds(subject: str) -> list[str]:
+    """「部門預決算」 → 部門預算, 部門決算 (every compound in the subject, in the source script)."""
+    h = hans_aligned(subject)
+    for word, parts in _COMPOUNDS:
+        i = h.find(word)
+        if i < 0:
+            continue
+        out = []
+        for part in parts:
+            piece = "".join(subject[i + k] for k in part)
+            out.extend(_expand_compounds(subject[:i] + piece + subject[i + len(word) :]))
+        return out
+    return [subject]
+
+
+# 預算法 (2014) art. 14: budgets and final accounts approved by the people's congress (or its
+# standing committee) are published by the finance department within 20 days of approval; a
+# department's budget and final accounts by the department within 20 days of the finance
+# department's 批復. 「三公」經費 are published with the department's budget and final accounts.
+_BUDGET_NOTE = "原文未寫時限：預算法第十四條，{what}後20日內公開"
+
+
+def _statute_or_sync(
+    subject: str, notes: list[str], state: _SentenceState, ctx: _Context
+) -> tuple[When, list[str]]:
+    """A time for a disclosure the text gives no time: with the duty it is published together
+    with (在公開X的同時), under the 預算法 for budgets, else the 條例's 20 working days."""
+    writer = ctx.writer
+    h = hans_aligned(subject)
+    kind = "决算" if "决算" in h else "预算" if "预算" in h else None
+    notes = [n for n in notes if not n.startswith("原文未寫時限")]
+    if state.simultaneous:
+        target = next(
+            (ob for ob in state.simultaneous if kind and kind in hans_aligned(ob.subject)),
+            state.simultaneous[0],
+        )
+        if target.id is None:
+            target.id = writer.new_id()
+        return When("sync", ref=target.id), [*notes, "原文「在公開…的同時」：與該條同步"]
+    if kind is None:
+        return STATUTORY, [*notes, "原文未寫時限：按條例法定時限（信息形成或變更之日起20個工作日內）"]
+    word = "預算" if kind == "预算" else "決算"
+    if "三公" in h:
+        trigger = writer.script_text(f"部門{word}公開")
+        note = f"「三公」經費{word}隨部門{word}同步公開（預算法第十四條、財政部有關規定），請核對"
+        return When("same_day", trigger=trigger), [*notes, note]
+    if re.search("政府(?:预算|决算)|本级(?:预算|决算)|财政(?:预算|决算)|总(?:预算|决算)", h):
+        who = "本級人大批准政府預算" if kind == "预算" else "本級人大常委會批准政府決算"
+        what = "經本級人大（常委會）批准"
+    else:
+        who = f"財政部門批復部門{word}"
+        what = "財政部門批復部門預算、決算"
+    trigger = writer.script_text(who)
+    return When("event", lag=(20, Unit.DAY), trigger=trigger), [*notes, _BUDGET_NOTE.format(what=what)]
+
+
+# Summary sentences: 「推進X信息公開」「做好X公開工作」「加大X公開力度」 where X names a field, not
+# a thing to publish, and the duties that follow spell it out.
+_UMBRELLA_LEAD = re.compile(
+    r"^(?:进一步|积极|扎实|切实|认真|突出|重点|深入|全面|着力|大力|加快|不断)?(?:推进|推动|做好|加大|深化|加强)"
+)
+_CONCRETE_HEAD = re.compile(
+    r"(?:情况|提示|动态|数据|公告|名单|报告|结果|政策|计划|措施|方案|标准|清单|目录|意见|制度|决定|资料|规定|"
+    r"价格|文件|指南|方式|招投标|进度|进展|成效|务|全文)$"
+)
+_GENERIC_BIGRAMS = frozenset({"信息", "情况", "工作", "公开", "政策", "有关", "相关", "领域", "方面", "管理"})
+
+
+def _is_generic(obj_h: str) -> bool:
+    """An object that names a field of information (環境質量, 預決算, X領域信息), not an item."""
+    obj_h = obj_h.rstrip("等")
+    if re.search("(?:领域|方面)(?:的)?(?:信息)?$", obj_h):
+        return True
+    return obj_h.endswith("信息") or _CONCRETE_HEAD.search(obj_h) is None
+
+
+def _shares_topic(a: str, b: str, n: int) -> bool:
+    """Whether ``a`` and ``b`` share ``n`` characters in a row (not a generic word)."""
+    a = re.sub(r"[\W_]", "", a)
+    b = re.sub(r"[\W_]", "", b)
+    return any(a[i : i + n] in b and a[i : i + n] not in _GENERIC_BIGRAMS for i in range(len(a) - n + 1))
+
+
+def _drop_umbrellas(sentences: list[list[Draft]], ctx: _Context) -> list[list[str]]:
+    """Remove summary duties; return, per sentence, the objects dropped.
+
+    A duty is a summary when it is an 「推進/做好/加大 X 公開」 with no time of its own and X names
+    a field (see ``_is_generic``), it opens its sentence, and the duties that follow (in the rest
+    of the sentence, or in the next sentence when it is a sentence of its own) are about the same
+    thing (they share two characters with X), or X restates the heading (four characters), or X
+    is a 領域/方面 by its own words."""
+    dropped: list[list[str]] = [[] for _ in sentences]
+    for k, duties in enumerate(sentences):
+        if not duties or duties[0].umbrella is None:
+            continue
+        head = duties[0]
+        group = [ob for ob in duties if ob.umbrella == head.umbrella and ob.context == head.context]
+        later = [ob for ob in duties if ob not in group]
+        if not later and k + 1 < len(sentences):
+            later = sentences[k + 1]
+        if not later:
+            continue
+        topic = head.umbrella or ""
+
+        related = (
+            re.search("(?:领域|方面)(?:的)?(?:信息)?$", topic) is not None
+            or any(_shares_topic(topic, _hans(ob.subject), 2) for ob in later)
+            or any(_shares_topic(topic, title, 4) for title in ctx.section_h)
+        )
+        if related:
+            dropped[k].append(head.clause)
+            sentences[k] = [ob for ob in duties if ob not in group]
+    return dropped
+
+
+# Live broadcasts happen with what they broadcast.
+_LIVE = ("直播",)
+
+# Replies to requests for government information (依申請公開), when the text says only 「按照法定
+# 時限答復」 or gives no time: 政府信息公開條例 (2007) art. 24 — 15 working days from receipt,
+# extendable by 15; the 2019 revision, art. 33 (in force 2019-05-15) — 20, extendable by 20.
+_REPLY = frozenset({"答复", "答覆"})
+_ON_REQUEST_2019 = "2019-05-15"
+_ON_REQUEST_SUBJECT = "政府信息公開申請"
+_ON_REQUEST_TRIGGER = "收到政府信息公開申請"
+
+
+def _on_request(state: _SentenceState, ctx: _Context) -> bool:
+    """Whether an object-less 答復 is about 依申請公開 (the sentence or its heading says so)."""
+    return "依申请" in state.sentence_h or any("依申请" in t for t in ctx.section_h)
+
+
+def _on_request_duties(verb_o: str, state: _SentenceState, ctx: _Context, channels: list[str]) -> list[Draft]:
+    writer = ctx.writer
+    subject = writer.script_text(_ON_REQUEST_SUBJECT)
+    trigger = writer.script_text(_ON_REQUEST_TRIGGER)
+    old = "依申請答復：政府信息公開條例（2007）第二十四條，收到申請之日起15個工作日內，可延長15個工作日"
+    new = (
+        "依申請答復：政府信息公開條例（2019年修訂）第三十三條，20個工作日內，可延長20個工作日，2019-05-15施行"
+    )
+    spans: list[tuple[int, tuple[str | None, str | None] | None, str]] = []
+    if writer.issued is not None and writer.issued < _ON_REQUEST_2019:
+        spans.append((15, (writer.issued, "2019-05-14"), old))
+        spans.append((20, (_ON_REQUEST_2019, None), new))
+    else:
+        spans.append((20, None, new))
+    out = []
+    for days, window, note in spans:
+        notes = ["原文「按照法定時限答復」或未寫時限：" + note + "，請核對"]
+        if writer.issued is None:
+            notes.append("未找到發布日期：按現行條例（2019年修訂）")
+        ob = Draft(
+            When("event", lag=(days, Unit.WORKING_DAY), trigger=trigger),
+            verb_o,
+            subject,
+            notes=notes,
+            window=window,
+            extension=(days, Unit.WORKING_DAY),
+        )
+        _finish(ob, state, channels)
+        out.append(ob)
     return out
 
 
@@ -1638,6 +2204,7 @@ def _finish(ob: Draft, state: _SentenceState, channels: list[str]) -> None:
         ob.agencies = list(state.agencies)
     ob.channels = list(dict.fromkeys(clean_name(c) for c in channels if clean_name(c)))
     ob.context = state.clause_h
+    ob.clause = state.clause_o
     state.last.append((state.clause, ob))
 
 
@@ -1705,12 +2272,12 @@ def _find_header(paras_o: list[str], paras_h: list[str], first_heading: int, sou
     return header
 
 
-def _extract_rules(text: str, source_name: str) -> str:
+def _extract_rules(text: str, source_name: str, registry: Registry | None = None) -> str:
     text = text.lstrip("\ufeff")
     paras_o = _paragraphs(text)
     paras_h = [hans_aligned(p) for p in paras_o]
     first_heading = next((i for i, p in enumerate(paras_h) if _is_heading(p)), len(paras_h))
-    writer = DraftWriter(text, source_name)
+    writer = DraftWriter(text, source_name, registry)
     header = _find_header(paras_o, paras_h, first_heading, source_name)
     if header.title:
         writer.header_field("title", header.title)
@@ -1718,9 +2285,14 @@ def _extract_rules(text: str, source_name: str) -> str:
         writer.header_field("issuer", header.issuer)
     if header.issued:
         writer.header_field("issued", header.issued)
+    writer.prompt_default()
     writer.comment(f"草稿：由 obligations extract 從 {Path(source_name).name} 自動生成，請逐條核對。")
     writer.comment("每條義務下的 > 行是原文；未識別為義務的句子以 # 原文： 註釋保留。")
     ctx = _Context(writer)
+    if registry is not None:
+        for agency in registry.agencies:
+            for n in (agency.name, agency.full_name, *agency.aliases):
+                ctx.known_agencies.setdefault(_hans(clean_name(n)), n)
 
     # Tails first, so that agencies named in tails are known when sentences name them.
     tails: list[tuple[_Tail | None, int]] = []
@@ -1733,6 +2305,8 @@ def _extract_rules(text: str, source_name: str) -> str:
 
     if first_heading == len(paras_h):
         first_heading = _body_start(paras_h)
+    _document_addressees(paras_o, paras_h, tails, first_heading, ctx)
+    ctx.office = _coordinating_office(paras_h[first_heading:], header.issuer, ctx)
     for o in paras_o[:first_heading]:
         writer.comment(f"原文：{o}")
 
@@ -1754,6 +2328,7 @@ def _extract_rules(text: str, source_name: str) -> str:
             else:
                 title, body_o, body_h = "", rest_o, rest_h
             writer.section("".join(section), title.strip())
+            ctx.section_h = [*ctx.section_h[:level], hans_aligned(title.strip())]
         if not body_h.strip():
             continue
         tail = _tail_for(tails, i, paras_h)
@@ -1779,6 +2354,85 @@ def _body_start(paras_h: list[str]) -> int:
     return i
 
 
+# Duties of the office that coordinates government information work (政府辦公室/辦公廳, the
+# 政府信息公開工作主管部門 under the 條例): the government gazette, supervision, assignment.
+_OFFICE_REMIT = ("公报", "督查", "督办", "交办", "门户网站")
+_OFFICE_RE = re.compile("政府办公[室厅]$|政府办$")
+
+
+def _is_all_addressee(name_h: str) -> bool:
+    """A collective that addresses everybody of a kind (各區鎮, 各部門, 市政府各部門), not a
+    particular group (有關部門, 有任務分工的部門)."""
+    return "各" in name_h and not re.search("有关|相关|任务|分工", name_h)
+
+
+def _document_addressees(
+    paras_o: list[str],
+    paras_h: list[str],
+    tails: list[tuple[_Tail | None, int]],
+    start: int,
+    ctx: _Context,
+) -> None:
+    """The duty-bearers of the paragraphs without a responsibility tail, as the text itself names
+    them: the collective addressees (各區鎮各部門, 各區鎮、市政府各部門, 各單位) that open clauses
+    of those paragraphs. The set named most often wins (names compared through the registry, so
+    各部門 and 市政府各部門 count as one when it says so); a tie goes to the larger set, then to
+    the first."""
+    from obligations import script
+
+    counts: dict[tuple[str, ...], int] = {}
+    first: dict[tuple[str, ...], tuple[int, list[str], str]] = {}
+    order = 0
+    for i in range(start, len(paras_h)):
+        if _tail_for(tails, i, paras_h) is not None or (_is_heading(paras_h[i]) and len(paras_h[i]) <= 60):
+            continue
+        o, h = paras_o[i], paras_h[i]
+        for cs, ce in _split(h, _SENTENCE_END + _CLAUSE_SEP):
+            clause_o, clause_h = o[cs:ce].strip(), h[cs:ce].strip()
+            entries, end = _clause_agencies(clause_o, clause_h, ctx)
+            names = [n for n, _ in entries]
+            if not names or not all(_is_all_addressee(_hans(n)) for n in names):
+                continue
+            key = tuple(sorted({script.key(_resolved(ctx, n)) for n in names}))
+            counts[key] = counts.get(key, 0) + 1
+            if key not in first:
+                said = re.sub("(?:主要)?负责同志$", "", clause_h[:end])  # 各區鎮各部門負責同志
+                first[key] = (order, names, clause_o[: len(said)])
+                order += 1
+    if not counts:
+        return
+    best = max(counts, key=lambda k: (counts[k], len(k), -first[k][0]))
+    ctx.addressees = first[best][1]
+    ctx.addressee_text = first[best][2]
+
+
+def _resolved(ctx: _Context, name: str) -> str:
+    """A name as the draft will write it (the registry's name when it knows it), undeclared."""
+    registry = ctx.writer.registry
+    if registry is not None:
+        for candidate in (name, name[1:] if name.startswith("市") else "市" + name):
+            known = registry.agency(candidate)
+            if known is not None:
+                return str(known.name)
+    return clean_name(name)
+
+
+def _coordinating_office(body_h: list[str], issuer: str | None, ctx: _Context) -> str | None:
+    """The government office (…政府辦公室) the text names, or that issued it."""
+    from obligations import script
+
+    names = sorted(set(ctx.known_agencies) | set(_COLLECTIVE), key=lambda n: (-len(n), n))
+    text = "".join(body_h)
+    for name_h in names:
+        if _OFFICE_RE.search(name_h) and name_h in text:
+            return ctx.known_agencies.get(
+                name_h, name_h if ctx.writer.fmt.script == "hans" else script.to_hant(name_h)
+            )
+    if issuer and _OFFICE_RE.search(_hans(issuer)):
+        return issuer
+    return None
+
+
 def _tail_for(tails: list[tuple[_Tail | None, int]], i: int, paras_h: list[str]) -> _Tail | None:
     """A paragraph's own tail, or else the next one before the next heading (a tail may close
     several paragraphs)."""
@@ -1792,72 +2446,186 @@ def _tail_for(tails: list[tuple[_Tail | None, int]], i: int, paras_h: list[str])
 
 def _paragraph(body_o: str, body_h: str, tail: _Tail | None, ctx: _Context) -> None:
     writer = ctx.writer
-    previous: list[tuple[str, str]] | None = None
     for name in tail.names if tail else ():
         _declare(ctx, name)  # every agency a tail names, used or not, for the reviewer
+    texts: list[str] = []
+    sentences: list[list[Draft]] = []
     for s, e in _split(body_h, _SENTENCE_END):
         sent_o, sent_h = body_o[s:e].strip(), body_h[s:e].strip()
-        if not sent_h:
-            continue
-        duties = _sentence_duties(sent_o, sent_h, ctx)
+        if sent_h:
+            texts.append(sent_o)
+            sentences.append(_sentence_duties(sent_o, sent_h, ctx))
+    dropped = _drop_umbrellas(sentences, ctx)
+    for duties in sentences:
+        for ob in duties:
+            if not ob.agencies and tail is not None:
+                ob.agencies = _assign(tail, ob, ctx)
+                if tail.divided and len(ob.agencies) < len(tail.names):
+                    ob.notes.append("按職責分工：依事項用詞分配責任單位，請核對")
+            elif not ob.agencies:
+                _default_agencies(ob, ctx)
+            ob.agencies = _merge_entries([(_declare(ctx, name), role) for name, role in ob.agencies])
+    _merge_repeats(sentences)
+    for sent_o, duties, summary in zip(texts, sentences, dropped, strict=True):
+        for clause_h in summary:
+            writer.comment(f"總括句（其後已寫明具體義務）未列為義務：{clause_h}")
         if not duties:
             writer.comment(f"原文：{sent_o}")
             continue
         for ob in duties:
-            if not ob.agencies and tail is not None:
-                ob.agencies, previous = _assign(tail, ob, previous)
-                if tail.divided and len(ob.agencies) < len(tail.names):
-                    ob.notes.append("按職責分工：依事項用詞分配責任單位，請核對")
-            ob.agencies = [(_declare(ctx, name), role) for name, role in ob.agencies]
             writer.add(ob)
 
 
-def _declare(ctx: _Context, name: str) -> str:
-    """Declare an agency under its short name; 市X and X are one agency (X, alias 市X)."""
-    writer = ctx.writer
-    name = clean_name(name)
+def _merge_repeats(sentences: list[list[Draft]]) -> None:
+    """A duty the paragraph states twice (same action, subject and timing: 「做好部門預決算公開」
+    then 「集中公開…部門預決算」) is one duty: the first keeps both quotes and both sets of
+    agencies (references to the second are moved to it)."""
     from obligations import script
 
-    h = script.to_hans(name)
+    seen: dict[tuple[str, ...], Draft] = {}
+    moved: dict[str, str] = {}
+    for k, duties in enumerate(sentences):
+        kept = []
+        for ob in duties:
+            w = ob.when
+            key = (
+                script.key(ob.action),
+                script.key(ob.subject),
+                w.kind,
+                str(w.lag),
+                str(w.every),
+                w.trigger or "",
+            )
+            first = seen.get(key)
+            if first is None or ob.when.kind == "sync":
+                seen.setdefault(key, ob)
+                kept.append(ob)
+                continue
+            first.quotes += [q for q in ob.quotes if q not in first.quotes]
+            names = {n for n, _ in first.agencies}
+            first.agencies = _merge_entries(
+                first.agencies + [(n, r) for n, r in ob.agencies if n not in names]
+            )
+            first.channels += [c for c in ob.channels if c not in first.channels]
+            first.notes.append("本段兩處寫到同一義務：已合併，引文兩句，責任單位合併，請核對")
+            if ob.id is not None:
+                if first.id is None:
+                    first.id = ob.id
+                else:
+                    moved[ob.id] = first.id
+        sentences[k] = kept
+    if moved:
+        for duties in sentences:
+            for ob in duties:
+                if ob.when.kind == "sync" and ob.when.ref in moved:
+                    ob.when = attrs.evolve(ob.when, ref=moved[ob.when.ref])
+
+
+def _default_agencies(ob: Draft, ctx: _Context) -> None:
+    """Agencies for a duty of a paragraph without a responsibility tail that names none: the
+    coordinating office for its own business (政府公報, 督查…), else the text's collective
+    addressees, each for itself (分別)."""
+
+    words = _hans(ob.subject) + ob.context
+    if ctx.office is not None and any(k in words for k in _OFFICE_REMIT):
+        ob.agencies = [(ctx.office, None)]
+        ob.notes.append(f"原文未寫責任單位：政府公報、督查等屬{clean_name(ctx.office)}的職責，請核對")
+    elif ctx.addressees:
+        ob.agencies = [(n, None) for n in ctx.addressees]
+        if len(ob.agencies) > 1:
+            ob.agencies[-1] = (ob.agencies[-1][0], Role.EACH)
+        said = clean_name(ctx.addressee_text) or "、".join(ctx.addressees)
+        ob.notes.append(f"原文本段沒有責任分工：按文中的主送對象「{said}」分別落實，請核對")
+
+
+def _declare(ctx: _Context, name: str) -> str:
+    """Declare an agency under its short name; 市X and X are one agency (X, alias 市X). With a
+    registry, a name it knows (as name, alias or full name, with or without 市) is its name."""
+    writer = ctx.writer
+    name = clean_name(name)
+
+    if writer.registry is not None:
+        for candidate in (name, name[1:] if name.startswith("市") else "市" + name):
+            known = writer.registry.agency(candidate)
+            if known is not None:
+                return str(known.name)
+
+    h = _hans(name)
     if h.startswith("市") and len(h) > 3:
         short = name[1:]
-        if short in writer.agencies or script.to_hans(short) in ctx.known_agencies:
+        if short in writer.agencies or _hans(short) in ctx.known_agencies:
             writer.declare(short)
             writer.alias(short, name)
             return short
     if name not in writer.agencies:
         for existing in writer.agencies:
-            if script.to_hans(existing) == h:
+            if _hans(existing) == h:
                 return existing
     return writer.declare(name)
 
 
-def _assign(
-    tail: _Tail, ob: Draft, previous: list[tuple[str, str]] | None
-) -> tuple[list[tuple[str, Role | None]], list[tuple[str, str]]]:
+def _merge_entries(entries: list[tuple[str, Role | None]]) -> list[tuple[str, Role | None]]:
+    """Agency entries with names repeated (各部門 and 市政府各部門 are one registry agency) kept
+    once, at their first place; a role word stays on the last entry of its group."""
+    out: list[tuple[str, Role | None]] = []
+    for name, role in entries:
+        at = next((i for i, (n, _) in enumerate(out) if n == name), None)
+        if at is None:
+            out.append((name, role))
+        elif role is not None:
+            out[-1] = (out[-1][0], out[-1][1] or role)
+    if len(out) == 1 and out[0][1] is Role.EACH:
+        out[0] = (out[0][0], None)
+    return out
+
+
+def _assign(tail: _Tail, ob: Draft, ctx: _Context) -> list[tuple[str, Role | None]]:
     """The tail agencies a duty goes to: all of them, or, when the tail divides the work, those
-    whose remit its subject (else its clause) touches last; with no hit, those of the previous
-    duty of the paragraph, else all of them."""
+    whose remit its subject (else its clause) touches last; else every one whose remit its
+    sentence touches (「密切關注銀行信貸…政府債務等方面的輿情,…及時回應」: each answers for its
+    own field); with no hit at all, all of them (the tail gives them the paragraph together).
+
+    When the tail includes a catch-all (市有關部門) and a registry is given, the registry's
+    agencies outside the tail are candidates for the subject too (國家職業資格目錄 → 人社局)."""
     names = list(zip(tail.names, tail.hans, strict=True))
     chosen = names
     if tail.divided:
-        from obligations import script
-
-        subject_h = script.to_hans(ob.subject)
-        hit = False
-        for words in (subject_h, ob.context):
-            scores = [(_remit_hits(nh, words), n, nh) for n, nh in names]
+        subject_h = _hans(ob.subject)
+        levels = [(ob.actors, names, False)] if ob.actors else []
+        levels += [(subject_h, names + _covered_by_catch_all(tail, ctx), False), (ob.context, names, False)]
+        levels.append((ob.sentence, names, True))
+        for words, candidates, every_hit in levels:
+            scores = [(_remit_hits(nh, words), n, nh) for n, nh in candidates]
             best = max(s for s, _, _ in scores)
             if best >= 0:
-                chosen = [(n, nh) for s, n, nh in scores if s == best]
-                hit = True
+                chosen = [(n, nh) for s, n, nh in scores if (s >= 0 if every_hit else s == best)]
                 break
-        if not hit and previous:
-            chosen = previous
     role = Role.EACH if tail.each and len(chosen) > 1 else Role.LEAD if tail.lead else None
     entries: list[tuple[str, Role | None]] = [(n, None) for n, _ in chosen]
     entries[-1] = (entries[-1][0], role)
-    return entries, chosen
+    return entries
+
+
+def _covered_by_catch_all(tail: _Tail, ctx: _Context) -> list[tuple[str, str]]:
+    """The registry's agencies a tail's 「市有關部門」 stands for: those it does not name."""
+    from obligations import script
+
+    registry = ctx.writer.registry
+    if registry is None or not any(re.search("有关|相关", nh) for nh in tail.hans):
+        return []
+    cached = ctx.covered.get(id(tail))
+    if cached is not None:
+        return cached
+    named = {script.key(_resolved(ctx, n)) for n in tail.names}
+    out = []
+    for agency in registry.agencies:
+        ah = _hans(agency.name)
+        if script.key(agency.name) in named or "各" in ah or re.search("有关|相关|任务|政府", ah):
+            continue
+        if _remit_words(ah):
+            out.append((str(agency.name), ah))
+    ctx.covered[id(tail)] = out
+    return out
 
 
 # Re-exported for the catalogue extractor.
@@ -1869,6 +2637,7 @@ __all__ = [
     "Draft",
     "DraftWriter",
     "Extractor",
+    "Registry",
     "When",
     "clean_name",
     "clean_noise",
@@ -1880,6 +2649,8 @@ __all__ = [
     "grammar_words",
     "hans_aligned",
     "load_extractor",
+    "load_registry",
+    "run_extractor",
     "timing_tokens",
     "when_from",
 ]

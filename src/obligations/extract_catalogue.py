@@ -30,6 +30,7 @@ from obligations.extract import (
     UNIT_RE,
     Draft,
     DraftWriter,
+    Registry,
     When,
     clean_name,
     clean_noise,
@@ -582,7 +583,8 @@ def _write(writer: DraftWriter, tables: list[Table]) -> None:
                 )
             previous, previous_row = timing, row
             agencies = [a for a in _agencies(row.body) if a]
-            entries: list[tuple[str, Role | None]] = [(writer.declare(a), None) for a in agencies]
+            names = list(dict.fromkeys(writer.declare(a) for a in agencies))  # registry names may merge
+            entries: list[tuple[str, Role | None]] = [(n, None) for n in names]
             if len(entries) > 1:
                 entries[-1] = (entries[-1][0], Role.EACH)
             action = timing.action or "公開"
@@ -606,8 +608,11 @@ def _write(writer: DraftWriter, tables: list[Table]) -> None:
             writer.add(ob)
 
 
-def extract_catalogue(path: str | Path) -> str:
-    """Draft spec text from a catalogue file (.xlsx/.xlsm, .csv, or flattened text)."""
+def extract_catalogue(path: str | Path, agencies: Registry | None = None) -> str:
+    """Draft spec text from a catalogue file (.xlsx/.xlsm, .csv, or flattened text).
+
+    ``agencies``: an agency registry (``extract.load_registry``) to include and name the
+    公開主體 from; those it lacks are declared as placeholders."""
     p = Path(path)
     suffix = p.suffix.lower()
     title = p.stem
@@ -620,7 +625,7 @@ def extract_catalogue(path: str | Path) -> str:
         doc_title, tables = _tables_from_text(text)
         title = doc_title or next((t.title for t in tables if t.title), p.stem)
         sample = text
-    writer = DraftWriter(sample or title, p.name)
+    writer = DraftWriter(sample or title, p.name, agencies)
     if title:
         writer.header_field("title", title)
     writer.comment(f"草稿：由 obligations extract 從目錄 {p.name} 自動生成，請逐條核對。")

@@ -44,6 +44,11 @@ BUILTIN_ACTIONS: tuple[str, ...] = (
     "備案",
     "集中發布",
     "公開答復",
+    "傳達",
+    "推廣",
+    "刊登",
+    "刊發",
+    "張貼",
     # English
     "publish",
     "release",
