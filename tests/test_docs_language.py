@@ -28,10 +28,10 @@ import attrs
 import pytest
 
 from obligations import script
+from obligations.checker import check
 from obligations.compiler import compile_text
 from obligations.diagnostics import render_all
 from obligations.fmt import format_source, meaning
-from obligations.model import check
 from obligations.parse_tree import parse
 from obligations.syntax import Include, Obligation
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import click
 
@@ -34,7 +34,33 @@ def _lang_default() -> str:
     return default_lang()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _LazyGroup(click.Group):
+    """Commands defined in other modules are imported only when run (or listed by --help):
+    ``obligations due --week`` should not pay for check, evidence and extract."""
+
+    LAZY: ClassVar[dict[str, str]] = {
+        "due": "obligations.cli_due:due",
+        "calendar": "obligations.cli_due:calendar_cmd",
+        "check": "obligations.cli_check:check",
+        "report": "obligations.cli_check:report_cmd",
+        "evidence": "obligations.cli_evidence:evidence",
+        "extract": "obligations.cli_extract:extract_cmd",
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.LAZY})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.LAZY and cmd_name not in self.commands:
+            from importlib import import_module
+
+            module, _, attr = self.LAZY[cmd_name].partition(":")
+            command: click.Command = getattr(import_module(module), attr)
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="obligations")
 @click.option(
     "--lang",
@@ -274,20 +300,6 @@ def fmt(
             Path(path).write_text(formatted, encoding="utf-8")
             click.echo(f"reformatted {path}" if obj.lang == "en" else f"已格式化：{path}", err=True)
     sys.exit(EXIT_FINDINGS if check and changed else EXIT_OK)
-
-
-# Commands defined in their own modules (each imports only click at module level).
-from obligations.cli_check import check, report_cmd  # noqa: E402
-from obligations.cli_due import calendar_cmd, due  # noqa: E402
-from obligations.cli_evidence import evidence  # noqa: E402
-from obligations.cli_extract import extract_cmd  # noqa: E402
-
-main.add_command(due)
-main.add_command(calendar_cmd)
-main.add_command(check)
-main.add_command(report_cmd)
-main.add_command(evidence)
-main.add_command(extract_cmd)
 
 
 if __name__ == "__main__":  # pragma: no cover

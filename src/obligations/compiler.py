@@ -16,9 +16,10 @@ from pathlib import Path
 import attrs
 
 from obligations import parse_tree
+from obligations.checker import check
 from obligations.diagnostics import Diagnostic, Span
 from obligations.errors import SpecError
-from obligations.model import Spec, check
+from obligations.model import Spec
 from obligations.paths import bundled_spec_dir as bundled_spec_dir  # re-exported: callers predate paths.py
 from obligations.syntax import Include, SpecFile
 

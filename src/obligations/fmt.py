@@ -368,7 +368,7 @@ class FormatError(Exception):
 
 def meaning(spec_file: syn.SpecFile) -> list[dict[str, Any]]:
     """What one file's obligations mean, without positions and with names as identity keys."""
-    from obligations.model import check
+    from obligations.checker import check
 
     spec, _ = check([spec_file])
     out = []

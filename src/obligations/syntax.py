@@ -8,44 +8,20 @@ is kept as written and reported by the checker in ``model.py``).
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from obligations.diagnostics import Span
+from obligations.terms import Every as Every  # re-exported: many modules name them from here
+from obligations.terms import Role as Role
+from obligations.terms import Unit as Unit
 
 if TYPE_CHECKING:
     from lark import Token
 else:  # bound on first use by SyntaxBuilder: a cached spec is unpickled without importing Lark
     Token = None
-
-
-class Unit(enum.Enum):
-    HOUR = "hour"
-    WORKING_DAY = "working_day"
-    DAY = "day"
-    WEEK = "week"
-    MONTH = "month"
-    YEAR = "year"
-
-
-class Every(enum.Enum):
-    DAY = "day"
-    WEEK = "week"
-    BIWEEK = "biweek"
-    MONTH = "month"
-    QUARTER = "quarter"
-    HALF_YEAR = "half-year"
-    YEAR = "year"
-
-
-class Role(enum.Enum):
-    JOINT = "joint"
-    EACH = "each"
-    LEAD = "lead"
-    SUPPORT = "support"
 
 
 # ---- leaves ---------------------------------------------------------------------------------
