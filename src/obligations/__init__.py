@@ -47,9 +47,9 @@ _EXPORTS: dict[str, str] = {
     "Realtime": "model",
     "Once": "model",
     "Unscheduled": "model",
-    "Every": "syntax",
-    "Role": "syntax",
-    "Unit": "syntax",
+    "Every": "terms",
+    "Role": "terms",
+    "Unit": "terms",
     # diagnostics and errors
     "Diagnostic": "diagnostics",
     "Severity": "diagnostics",
@@ -122,4 +122,4 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         Window,
     )
     from obligations.occurrences import EventRecord, Occurrence, unscheduled
-    from obligations.syntax import Every, Role, Unit
+    from obligations.terms import Every, Role, Unit

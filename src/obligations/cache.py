@@ -29,10 +29,13 @@ a command fail, it only makes it faster.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import pickle
 import sys
+
+# blake2b from the built-in _blake2 module: importing hashlib would load OpenSSL (~5 ms of
+# start-up) for a digest that only tells whether a file changed.
+from _blake2 import blake2b as _blake2b
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -161,7 +164,7 @@ def fingerprint() -> str:
     import obligations
 
     package = Path(obligations.__file__).parent
-    h = hashlib.sha256()
+    h = _blake2b()
     h.update(f"{FORMAT}|{obligations.__version__}|{sys.implementation.cache_tag}|{_PROTOCOL}".encode())
     grammar = package / "grammar" / GRAMMAR_NAME
     if not grammar.is_file():  # run from a source checkout: as parse_tree.grammar_path
@@ -195,7 +198,7 @@ def _installed(module: str) -> str:
 
 def entry_path(directory: Path, paths: Sequence[str | Path]) -> Path:
     """The cache entry of one invocation: package fingerprint, current directory, paths as given."""
-    h = hashlib.sha256(fingerprint().encode())
+    h = _blake2b(fingerprint().encode())
     h.update(os.getcwd().encode("utf-8", "surrogateescape"))
     for p in paths:
         h.update(b"\0" + os.fspath(p).encode("utf-8", "surrogateescape"))
@@ -203,7 +206,7 @@ def entry_path(directory: Path, paths: Sequence[str | Path]) -> Path:
 
 
 def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return _blake2b(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _read_digest(name: str) -> str | None:
@@ -336,11 +339,11 @@ def _calendar_entry(directory: Path, files: Sequence[str | Path], estimate: bool
     import obligations
     from obligations.calendar import _user_files  # the same search load_calendar makes
 
-    h = hashlib.sha256(f"calendar|{fingerprint()}|{estimate}".encode())
+    h = _blake2b(f"calendar|{fingerprint()}|{estimate}".encode())
     bundled = Path(obligations.__file__).parent / "data" / "cn_holidays.json"
     for path in [bundled, *_user_files(files, os.environ, None)]:
         h.update(b"\0" + os.fspath(path).encode("utf-8", "surrogateescape") + b"\0")
-        h.update(hashlib.sha256(path.read_bytes()).digest())
+        h.update(_blake2b(path.read_bytes()).digest())
     return directory / f"cal-{h.hexdigest()[:40]}.pickle"
 
 

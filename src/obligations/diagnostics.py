@@ -9,7 +9,6 @@ code and a test keeps the two in step.
 from __future__ import annotations
 
 import enum
-import locale
 import os
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -336,6 +335,8 @@ def default_lang(environ: Mapping[str, str] | None = None) -> str:
         value = env.get(var, "")
         if value:
             return "en" if value.lower().startswith("en") else "zh"
+    import locale  # only when no variable says: start-up pays for it rarely
+
     loc = locale.getlocale()[0] or ""
     return "en" if loc.lower().startswith("en") else "zh"
 

@@ -41,7 +41,7 @@ from typing import Any, Protocol
 import attrs
 
 from obligations.diagnostics import Span
-from obligations.syntax import Every, Role, Unit
+from obligations.terms import Every, Role, Unit
 
 EXTRACTORS_GROUP = "obligations.extractors"
 

@@ -40,7 +40,7 @@ from obligations.extract import (
     timing_tokens,
     when_from,
 )
-from obligations.syntax import Every, Role, Unit
+from obligations.terms import Every, Role, Unit
 
 # ---- reading files ---------------------------------------------------------------------------------
 

@@ -42,36 +42,36 @@ class FormatError(Exception):
 # ---- built-in formats -------------------------------------------------------------------------------
 
 
-@attrs.frozen
 class _Table:
-    name: str = "table"
+    # plain classes: built at import on every run, where attrs would generate code (start-up)
+    name = "table"
     kinds: frozenset[str] = frozenset(KINDS)
 
     def render(self, output: Output) -> str:
         return _tabular(output, "table")
 
 
-@attrs.frozen
 class _Json:
-    name: str = "json"
+    # plain classes: built at import on every run, where attrs would generate code (start-up)
+    name = "json"
     kinds: frozenset[str] = frozenset(KINDS)
 
     def render(self, output: Output) -> str:
         return _tabular(output, "json")
 
 
-@attrs.frozen
 class _Csv:
-    name: str = "csv"
+    # plain classes: built at import on every run, where attrs would generate code (start-up)
+    name = "csv"
     kinds: frozenset[str] = frozenset(KINDS)
 
     def render(self, output: Output) -> str:
         return _tabular(output, "csv")
 
 
-@attrs.frozen
 class _Ics:
-    name: str = "ics"
+    # plain classes: built at import on every run, where attrs would generate code (start-up)
+    name = "ics"
     kinds: frozenset[str] = frozenset({"occurrences"})
 
     def render(self, output: Output) -> bytes:
@@ -80,9 +80,9 @@ class _Ics:
         return render_ics(output.payload, output.lang, output.extra["today"])
 
 
-@attrs.frozen
 class _Html:
-    name: str = "html"
+    # plain classes: built at import on every run, where attrs would generate code (start-up)
+    name = "html"
     kinds: frozenset[str] = frozenset({"findings"})
 
     def render(self, output: Output) -> str:

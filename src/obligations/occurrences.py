@@ -45,7 +45,7 @@ from obligations.model import (
     Unscheduled,
     Window,
 )
-from obligations.syntax import Every, Role, Unit
+from obligations.terms import Every, Role, Unit
 
 __all__ = [
     "CLOCK_EVENTS",

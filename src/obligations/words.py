@@ -17,7 +17,7 @@ from obligations.model import (
     Standing,
     Unscheduled,
 )
-from obligations.syntax import Every, Role, Unit
+from obligations.terms import Every, Role, Unit
 
 _EVERY = {
     Every.DAY: ("每日", "daily"),
