@@ -101,3 +101,20 @@ def test_version() -> None:
     code, out, _ = run("--version")
     assert code == 0
     assert out.startswith("obligations, version ")
+
+
+def test_explain_lists_next_due_dates_and_what_moved_them(tmp_path: Path) -> None:
+    path = tmp_path / "e.obl"
+    path.write_text(
+        "[M] 每月 8日前 公開 財政收支月報 by 財政局 遇節假日順延\n[E] 及時 公開 政府文件 by 辦公室\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run("explain", "M", str(path), "--on", "2026-10-20", "--count", "2")
+    assert code == 0
+    assert out.splitlines()[-3:] == [
+        "next due  2026-11-09 Mon  財政局",
+        "            moved by 2026-11-08 Sun: weekend, day off",
+        "          2026-12-08 Tue  財政局",
+    ]
+    code, out, _ = run("explain", "E", str(path), "--on", "2026-10-20")
+    assert out.splitlines()[-1] == "next due  set by events: give them with obligations due --events FILE"

@@ -199,19 +199,81 @@ def _position(d: Any) -> tuple[str, int, int, str]:
 @main.command()
 @click.argument("obligation_id")
 @click.argument("specs", nargs=-1, type=click.Path())
+@click.option(
+    "--on",
+    "on",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="List the due dates from this day (default: today in the spec's time zone).",
+)
+@click.option("--count", default=5, show_default=True, help="How many next due dates to list.")
+@click.option(
+    "--holidays", multiple=True, type=click.Path(), help="Holiday data file(s) adding or overriding years."
+)
+@click.option("--estimate", is_flag=True, help="Allow rule-based estimates for years without data (marked).")
 @click.pass_obj
-def explain(obj: Context, obligation_id: str, specs: tuple[str, ...]) -> None:
-    """Show where an obligation comes from: its source sentence, section, schedule and agencies."""
+def explain(
+    obj: Context,
+    obligation_id: str,
+    specs: tuple[str, ...],
+    on: Any,
+    count: int,
+    holidays: tuple[str, ...],
+    estimate: bool,
+) -> None:
+    """Where an obligation comes from, and its next due dates with the holidays that moved them."""
     from obligations import report
 
     for spec in _specs(_compile(obj, specs)):
         ob = spec.obligation(obligation_id)
         if ob is not None:
             click.echo(report.explain_obligation(spec, ob, obj.lang), nl=False)
+            click.echo(_next_due(spec, ob, on, count, holidays, estimate, obj.lang), nl=False)
             return
     raise click.UsageError(
         f"no obligation {obligation_id!r}" if obj.lang == "en" else f"沒有編號為 {obligation_id} 的義務"
     )
+
+
+def _next_due(
+    spec: Any, ob: Any, on: Any, count: int, holidays: Sequence[str], estimate: bool, lang: str
+) -> str:
+    import datetime as dt
+
+    import attrs
+    import pendulum
+
+    from obligations import report
+    from obligations.calendar import load_calendar
+    from obligations.errors import CalendarDataError
+    from obligations.model import Event, Unscheduled
+
+    if isinstance(ob.schedule, Unscheduled):
+        return report.next_due_note("unscheduled", lang)
+    if isinstance(ob.schedule, Event) and not ob.schedule.sync_with:
+        return report.next_due_note("needs_events", lang)
+    start = on.date() if on else pendulum.now(spec.timezone).date()
+    chain = [ob]  # 同步 [ID] needs the obligations it refers to
+    while isinstance(chain[-1].schedule, Event) and chain[-1].schedule.sync_with:
+        ref = spec.obligation(chain[-1].schedule.sync_with)
+        if ref is None or ref in chain:
+            break
+        chain.append(ref)
+    if isinstance(chain[-1].schedule, Event) and not chain[-1].schedule.sync_with:
+        return report.next_due_note("needs_events", lang)  # the chain ends in an event
+    alone = attrs.evolve(spec, obligations=tuple(chain))
+    calendar = load_calendar(holidays, estimate=estimate)
+    end, found, missing = start + dt.timedelta(days=400), [], None
+    while end >= start:  # list as far ahead as the holiday data reaches
+        try:
+            found = [o for o in alone.occurrences(start, end, calendar=calendar) if o.obligation.id == ob.id]
+            break
+        except CalendarDataError as err:
+            missing = missing or err
+            end = min(end - dt.timedelta(days=31), dt.date(err.year - 1, 12, 31))
+    if not found and missing is not None:
+        return report.next_due_note("no_data", lang, str(missing))
+    return report.next_due(found, count, lang)
 
 
 # ---- plugins ------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 from collections.abc import Sequence
+from typing import Any
 
 from obligations import words
 from obligations.model import Obligation, Spec
@@ -89,3 +90,49 @@ def explain_obligation(spec: Spec, ob: Obligation, lang: str) -> str:
         f"{label}{' ' * (width - display_width(label))}  {value}\n"
         for label, value in zip(labels, values, strict=True)
     )
+
+
+_NOTES = {
+    "unscheduled": (
+        "下次到期  無法排期：原文未給出具體時間",
+        "next due  cannot be scheduled: the text gives no time",
+    ),
+    "needs_events": (
+        "下次到期  由事件觸發：用 obligations due --events FILE 給出事件",
+        "next due  set by events: give them with obligations due --events FILE",
+    ),
+    "no_data": ("下次到期  缺少節假日數據：{}", "next due  no holiday data: {}"),
+    "none": ("下次到期  一年內沒有", "next due  none within a year"),
+}
+
+
+def next_due_note(key: str, lang: str, detail: str = "") -> str:
+    zh, en = _NOTES[key]
+    return (en if lang == "en" else zh).format(detail) + "\n"
+
+
+def next_due(occurrences: Sequence[Any], count: int, lang: str) -> str:
+    """The next ``count`` due dates per agency, each with the days that moved it."""
+    if not occurrences:
+        return next_due_note("none", lang)
+    from obligations.diagnostics import display_width
+
+    label = "next due" if lang == "en" else "下次到期"
+    pad = " " * display_width(label)
+    lines: list[str] = []
+    per_agency: dict[str, int] = {}
+    for occ in occurrences:
+        if per_agency.get(occ.agency, 0) >= count:
+            continue
+        per_agency[occ.agency] = per_agency.get(occ.agency, 0) + 1
+        head = label if not lines else pad
+        weekday = (
+            occ.due_date.format("ddd", locale="en")
+            if lang == "en"
+            else "周" + "一二三四五六日"[occ.due_date.weekday()]
+        )
+        est = (" (estimated)" if lang == "en" else "（估算）") if occ.estimated else ""
+        lines.append(f"{head}  {occ.due_date.isoformat()} {weekday}  {occ.agency}{est}")
+        for day in occ.moved:
+            lines.append(f"{pad}    {'moved by' if lang == 'en' else '受影響'} {day.describe(lang)}")
+    return "\n".join(lines) + "\n"
