@@ -50,6 +50,15 @@ def test_whole_flow_through_the_public_api(tmp_path: Path) -> None:
         (obligations.Status.MISSING, "2026-10-18"),
         (obligations.Status.PENDING, "2026-10-25"),
     ]
+    # …and the report: per-agency compliance and the HTML page, from the same result.
+    from obligations.compliance import compliance, compliance_table
+    from obligations.html_report import render_html
+
+    rows = compliance(result).rows
+    assert [(r.agency, r.on_time, r.missing) for r in rows[:1]] == [("市場監管局", 1, 2)]  # HM-4410 too
+    assert compliance_table(rows, "en").splitlines()[0].split()[0] == "agency"
+    page = render_html(result, spec.title, "zh-Hant")
+    assert page.startswith("<!DOCTYPE html>") and "海門市近期政務公開工作要點" in page
 
 
 def test_errors_are_the_public_types() -> None:
