@@ -716,3 +716,38 @@ def _parse_csv(text: str, source: str) -> HolidayData:
     if not by_year:
         raise fail_at(1, "the file lists no days")
     return HolidayData({year: _year_data(year, items, "", source, fail) for year, items in by_year.items()})
+
+
+#: The built-in entries of the ``obligations.calendars`` group, as pyproject.toml declares them
+#: (resolved without reading entry-point metadata, which costs start-up; a test keeps them equal).
+BUILTIN_CALENDARS: dict[str, str] = {"cn": "obligations.calendar:china_calendar"}
+
+
+def select_calendar(
+    name: str = "cn", files: Sequence[str | Path] = (), *, estimate: bool = False
+) -> HolidayCalendar:
+    """The calendar called ``name`` in the ``obligations.calendars`` group.
+
+    ``cn`` is China's, with the user's holidays files and ``estimate`` applied as in
+    :func:`load_calendar`. Another name is a plugin's zero-argument factory; such a calendar reads
+    its own data, so holidays files and estimates are an error with it.
+    """
+    from obligations.errors import InputError
+
+    if name in BUILTIN_CALENDARS:
+        return load_calendar(files, estimate=estimate)
+    from obligations.plugins import load_group
+
+    plugins = {p.name: p for p in load_group("obligations.calendars")}
+    plugin = plugins.get(name)
+    if plugin is None:
+        known = ", ".join(sorted({*BUILTIN_CALENDARS, *plugins}))
+        raise InputError(f"no calendar {name!r}; installed: {known}")
+    if plugin.error is not None:
+        raise InputError(f"calendar plugin {name!r} ({plugin.distribution}) failed to load: {plugin.error}")
+    if files or estimate:
+        raise InputError(
+            f"--holidays and --estimate apply to the cn calendar; calendar {name!r} reads its own data"
+        )
+    calendar: HolidayCalendar = plugin.obj()
+    return calendar

@@ -72,6 +72,13 @@ def _fail(message_en: str, message_zh: str) -> None:
 )
 @click.option("--estimate", is_flag=True, help="Allow rule-based estimates for years without data (marked).")
 @click.option(
+    "--calendar",
+    "calendar_name",
+    default="cn",
+    show_default=True,
+    help="Holiday calendar, by its name in the obligations.calendars group.",
+)
+@click.option(
     "--format",
     "fmt",
     default="table",
@@ -91,13 +98,16 @@ def check(
     agency: str | None,
     holidays: tuple[str, ...],
     estimate: bool,
+    calendar_name: str,
     fmt: str,
     bom: bool,
 ) -> None:
     """Check published evidence against what SPEC says was due: on time, late, missing, …"""
     from obligations.cli import emit
 
-    spec, result = run_check(specs, evidence_files, db, events_file, start, as_of, agency, holidays, estimate)
+    spec, result = run_check(
+        specs, evidence_files, db, events_file, start, as_of, agency, holidays, estimate, calendar_name
+    )
     emit("findings", result, _lang(), fmt, bom=bom, spec=spec, title=spec.title)
     sys.exit(EXIT_FINDINGS if result.failing else EXIT_OK)
 
@@ -112,11 +122,12 @@ def run_check(
     agency: str | None,
     holidays: Sequence[str],
     estimate: bool,
+    calendar_name: str = "cn",
 ) -> tuple[Spec, CheckResult]:
     """Everything ``check`` and ``report`` share: load, match; errors become messages and exit 3."""
     import pendulum
 
-    from obligations.calendar import load_calendar
+    from obligations.calendar import select_calendar
     from obligations.cli import _compile, _specs
     from obligations.errors import CalendarDataError, InputError
     from obligations.findings import check as run
@@ -128,7 +139,7 @@ def run_check(
     if first is None:
         raise click.UsageError("the spec has no effective start or issue date: give --from DATE")
     try:
-        calendar = load_calendar(holidays, estimate=estimate)
+        calendar = select_calendar(calendar_name, holidays, estimate=estimate)
         loads = _evidence(evidence_files, db, tz, moment)
         events = _events(events_file, tz)
         result = run(spec, loads, start=first, as_of=moment, events=events, calendar=calendar, agency=agency)
@@ -212,6 +223,13 @@ def _events(path: str | None, tz: str) -> list[Any]:
 )
 @click.option("--estimate", is_flag=True, help="Allow rule-based estimates for years without data (marked).")
 @click.option(
+    "--calendar",
+    "calendar_name",
+    default="cn",
+    show_default=True,
+    help="Holiday calendar, by its name in the obligations.calendars group.",
+)
+@click.option(
     "--format",
     "fmt",
     default="table",
@@ -239,6 +257,7 @@ def report_cmd(
     agency: str | None,
     holidays: tuple[str, ...],
     estimate: bool,
+    calendar_name: str,
     fmt: str,
     bom: bool,
     html_file: str | None,
@@ -249,7 +268,9 @@ def report_cmd(
 
     if html_file and Path(html_file).exists() and not force:
         raise click.UsageError(f"{html_file} exists; pass --force to overwrite it")
-    spec, result = run_check(specs, evidence_files, db, events_file, start, as_of, agency, holidays, estimate)
+    spec, result = run_check(
+        specs, evidence_files, db, events_file, start, as_of, agency, holidays, estimate, calendar_name
+    )
     from obligations.cli import emit
 
     lang = _lang()

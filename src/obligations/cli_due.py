@@ -143,12 +143,16 @@ def _compile(lang: str, specs: Sequence[str]) -> list[CompileResult]:
     return results
 
 
-def _calendar(lang: str, holidays: Sequence[str], estimate: bool) -> TableCalendar:
+def _calendar(lang: str, holidays: Sequence[str], estimate: bool, name: str = "cn") -> TableCalendar:
     from obligations.cache import load_calendar_cached
+    from obligations.calendar import BUILTIN_CALENDARS, select_calendar
     from obligations.errors import InputError
 
     try:
-        return load_calendar_cached(list(holidays), estimate=estimate)
+        if name in BUILTIN_CALENDARS:
+            return load_calendar_cached(list(holidays), estimate=estimate)
+        # A plugin's calendar: typed as the table calendar the rendering reads (years, day_info).
+        return select_calendar(name, holidays, estimate=estimate)  # type: ignore[return-value]
     except InputError as err:
         _input_error(lang, err)
 
@@ -391,6 +395,13 @@ def _merge(parts: Iterable[Missing]) -> Missing:
 )
 @click.option("--estimate", is_flag=True, help="Estimate holidays of years without a notice; marked 估算.")
 @click.option(
+    "--calendar",
+    "calendar_name",
+    default="cn",
+    show_default=True,
+    help="Holiday calendar, by its name in the obligations.calendars group.",
+)
+@click.option(
     "--format",
     "fmt",
     default="table",
@@ -412,6 +423,7 @@ def due(
     events_file: str | None,
     holidays: tuple[str, ...],
     estimate: bool,
+    calendar_name: str,
     fmt: str,
     bom: bool,
 ) -> None:
@@ -446,6 +458,7 @@ def due(
             estimate,
             fmt,
             bom,
+            calendar_name,
         )
     finally:
         if enabled:
@@ -468,13 +481,14 @@ def _due(
     estimate: bool,
     fmt: str,
     bom: bool,
+    calendar_name: str = "cn",
 ) -> None:
     lang = _lang()
     flags = {"week": week, "next_week": next_week, "month": month, "quarter": quarter, "year": year}
     chosen = _choose_range(flags, date_from, date_to, lang)
     results = _compile(lang, specs)
     spec_list = [r.spec for r in results if r.spec is not None]
-    cal = _calendar(lang, holidays, estimate)
+    cal = _calendar(lang, holidays, estimate, calendar_name)
     keep = AgencyFilter(agency, spec_list) if agency else None
     if keep is not None and not keep.known(spec_list):
         raise click.UsageError(
