@@ -9,8 +9,10 @@ render them. ``load`` is the raising convenience for library users.
 
 from __future__ import annotations
 
+import contextlib
 import errno
-from collections.abc import Iterable, Sequence
+import gc
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import attrs
@@ -115,23 +117,42 @@ def _os_reason(err: OSError) -> tuple[str, str]:
     return text, text
 
 
+@contextlib.contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a spec is compiled.
+
+    Parsing allocates hundreds of thousands of tokens and nodes that hold no reference cycles; the
+    collector, triggered by the allocation count, would rescan them again and again (a third of
+    a large compile). Reference counting still frees everything.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def compile_file(path: str | Path) -> Compiled:
-    loader = _Loader()
-    loader.load(Path(path), (), None)
-    return _finish(_display(Path(path)), loader)
+    with _no_cyclic_gc():
+        loader = _Loader()
+        loader.load(Path(path), (), None)
+        return _finish(_display(Path(path)), loader)
 
 
 def compile_text(text: str, file: str = "<string>") -> Compiled:
     """Compile a spec held in memory. Includes are resolved against the current directory."""
-    loader = _Loader()
-    loader.sources[file] = text
-    spec_file, diags = parse_tree.parse(text, file)
-    loader.diagnostics.extend(diags)
-    for stmt in spec_file.statements:
-        if isinstance(stmt, Include):
-            loader.load(Path(stmt.path.text), (), stmt.span)
-    loader.files.append(spec_file)
-    return _finish(file, loader)
+    with _no_cyclic_gc():
+        loader = _Loader()
+        loader.sources[file] = text
+        spec_file, diags = parse_tree.parse(text, file)
+        loader.diagnostics.extend(diags)
+        for stmt in spec_file.statements:
+            if isinstance(stmt, Include):
+                loader.load(Path(stmt.path.text), (), stmt.span)
+        loader.files.append(spec_file)
+        return _finish(file, loader)
 
 
 def _finish(entry: str, loader: _Loader) -> Compiled:

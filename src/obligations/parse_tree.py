@@ -46,7 +46,9 @@ class _Parser:
             grammar_text(),
             parser="lalr",
             lexer="contextual",
-            propagate_positions=True,
+            # Positions come from the tokens (SyntaxBuilder._span): Lark's propagation would
+            # wrap every rule callback for nothing (a third of the parse). tree_parser() keeps it.
+            propagate_positions=False,
             maybe_placeholders=False,
             transformer=self.builder,
             lexer_callbacks={"COMMENT": self._comment},
