@@ -29,7 +29,7 @@ class Context:
 
 
 def _lang_default() -> str:
-    from obligations.diagnostics import default_lang
+    from obligations.language import default_lang
 
     return default_lang()
 

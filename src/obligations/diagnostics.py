@@ -9,43 +9,19 @@ code and a test keeps the two in step.
 from __future__ import annotations
 
 import enum
-import os
 import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
 
+from obligations.language import default_lang as default_lang  # re-exported
+from obligations.terms import Span as Span  # re-exported: every stage names it from here
+
 
 class Severity(enum.Enum):
     ERROR = "error"
     WARNING = "warning"
-
-
-@attrs.frozen
-class Span:
-    """A region of a source file. Lines and columns are 1-based, columns count characters."""
-
-    file: str
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-    start: int = 0
-    end: int = 0
-
-    @classmethod
-    def point(cls, file: str, line: int, column: int, offset: int = 0) -> Span:
-        return cls(file, line, column, line, column + 1, offset, offset + 1)
-
-    def to(self, other: Span) -> Span:
-        """The span covering ``self`` through ``other``."""
-        return Span(
-            self.file, self.line, self.column, other.end_line, other.end_column, self.start, other.end
-        )
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}"
 
 
 @attrs.frozen
@@ -326,19 +302,6 @@ MESSAGES: dict[str, Message] = {
 # --- renderers -------------------------------------------------------------------------------
 
 _SEVERITY_ZH = {Severity.ERROR: "錯誤", Severity.WARNING: "警告"}
-
-
-def default_lang(environ: Mapping[str, str] | None = None) -> str:
-    """``en`` when the locale says English, otherwise Chinese ("Chinese when unsure")."""
-    env = os.environ if environ is None else environ
-    for var in ("OBLIGATIONS_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
-        value = env.get(var, "")
-        if value:
-            return "en" if value.lower().startswith("en") else "zh"
-    import locale  # only when no variable says: start-up pays for it rarely
-
-    loc = locale.getlocale()[0] or ""
-    return "en" if loc.lower().startswith("en") else "zh"
 
 
 def display_width(text: str) -> int:

@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 
 from obligations import script
-from obligations.diagnostics import Diagnostic, Span
-from obligations.terms import Every, Role, Unit
+from obligations.terms import Every, Role, Span, Unit
 
 if TYPE_CHECKING:
     from obligations.calendar import HolidayCalendar
+    from obligations.diagnostics import Diagnostic
     from obligations.occurrences import EventRecord, Occurrence
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
