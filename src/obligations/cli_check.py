@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,50 +34,69 @@ def _fail(message_en: str, message_zh: str) -> None:
     sys.exit(EXIT_INVALID)
 
 
+def _check_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options check and report share: evidence, events, range, agency and calendar."""
+    decorators = [
+        click.option(
+            "--evidence",
+            "evidence_files",
+            multiple=True,
+            type=click.Path(),
+            help="Evidence file (CSV, JSON Lines, xlsx); repeatable. Default: the evidence ledger.",
+        ),
+        click.option(
+            "--db",
+            type=click.Path(dir_okay=False),
+            default=None,
+            help="The evidence ledger to read when no --evidence is given (default: see docs/evidence.md).",
+        ),
+        click.option(
+            "--events",
+            "events_file",
+            type=click.Path(),
+            default=None,
+            help="Events file (CSV or JSON Lines).",
+        ),
+        click.option(
+            "--from",
+            "start",
+            type=click.DateTime(["%Y-%m-%d"]),
+            default=None,
+            help="First day checked (default: the spec's effective start, else its issue date).",
+        ),
+        click.option(
+            "--as-of",
+            "as_of",
+            type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]),
+            default=None,
+            help="Check as of this day or instant (default: now).",
+        ),
+        click.option("--agency", default=None, help="Only this agency (any script, any alias)."),
+        click.option(
+            "--holidays",
+            multiple=True,
+            type=click.Path(),
+            help="Holiday data file(s) adding or overriding years.",
+        ),
+        click.option(
+            "--estimate", is_flag=True, help="Allow rule-based estimates for years without data (marked)."
+        ),
+        click.option(
+            "--calendar",
+            "calendar_name",
+            default="cn",
+            show_default=True,
+            help="Holiday calendar, by its name in the obligations.calendars group.",
+        ),
+    ]
+    for decorator in reversed(decorators):
+        command = decorator(command)
+    return command
+
+
 @click.command("check")
 @click.argument("specs", nargs=-1, type=click.Path())
-@click.option(
-    "--evidence",
-    "evidence_files",
-    multiple=True,
-    type=click.Path(),
-    help="Evidence file (CSV, JSON Lines, xlsx); repeatable. Default: the evidence ledger.",
-)
-@click.option(
-    "--db",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="The evidence ledger to read when no --evidence is given (default: see docs/evidence.md).",
-)
-@click.option(
-    "--events", "events_file", type=click.Path(), default=None, help="Events file (CSV or JSON Lines)."
-)
-@click.option(
-    "--from",
-    "start",
-    type=click.DateTime(["%Y-%m-%d"]),
-    default=None,
-    help="First day checked (default: the spec's effective start, else its issue date).",
-)
-@click.option(
-    "--as-of",
-    "as_of",
-    type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]),
-    default=None,
-    help="Check as of this day or instant (default: now).",
-)
-@click.option("--agency", default=None, help="Only this agency (any script, any alias).")
-@click.option(
-    "--holidays", multiple=True, type=click.Path(), help="Holiday data file(s) adding or overriding years."
-)
-@click.option("--estimate", is_flag=True, help="Allow rule-based estimates for years without data (marked).")
-@click.option(
-    "--calendar",
-    "calendar_name",
-    default="cn",
-    show_default=True,
-    help="Holiday calendar, by its name in the obligations.calendars group.",
-)
+@_check_options
 @click.option(
     "--format",
     "fmt",
@@ -190,45 +209,7 @@ def _events(path: str | None, tz: str) -> list[Any]:
 
 @click.command("report")
 @click.argument("specs", nargs=-1, type=click.Path())
-@click.option(
-    "--evidence",
-    "evidence_files",
-    multiple=True,
-    type=click.Path(),
-    help="Evidence file (CSV, JSON Lines, xlsx); repeatable. Default: the evidence ledger.",
-)
-@click.option(
-    "--db", type=click.Path(dir_okay=False), default=None, help="The evidence ledger (no --evidence)."
-)
-@click.option(
-    "--events", "events_file", type=click.Path(), default=None, help="Events file (CSV or JSON Lines)."
-)
-@click.option(
-    "--from",
-    "start",
-    type=click.DateTime(["%Y-%m-%d"]),
-    default=None,
-    help="First day checked (default: the spec's effective start, else its issue date).",
-)
-@click.option(
-    "--as-of",
-    "as_of",
-    type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]),
-    default=None,
-    help="Check as of this day or instant (default: now).",
-)
-@click.option("--agency", default=None, help="Only this agency (any script, any alias).")
-@click.option(
-    "--holidays", multiple=True, type=click.Path(), help="Holiday data file(s) adding or overriding years."
-)
-@click.option("--estimate", is_flag=True, help="Allow rule-based estimates for years without data (marked).")
-@click.option(
-    "--calendar",
-    "calendar_name",
-    default="cn",
-    show_default=True,
-    help="Holiday calendar, by its name in the obligations.calendars group.",
-)
+@_check_options
 @click.option(
     "--format",
     "fmt",
