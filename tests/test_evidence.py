@@ -7,6 +7,7 @@ import json
 import tracemalloc
 from pathlib import Path
 
+import attrs
 import pendulum
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -104,6 +105,55 @@ def test_timestamp_without_zone_takes_the_given_zone() -> None:
 def test_bad_timestamps(text: str) -> None:
     with pytest.raises(ValueError):
         parse_timestamp(text, TZ)
+
+
+ZONES = ["Asia/Shanghai", "Europe/London", "America/New_York", "Australia/Lord_Howe", "UTC"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.datetimes(dt.datetime(1985, 1, 1), dt.datetime(2040, 12, 31)),
+    st.sampled_from(["%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]),
+    st.sampled_from(ZONES),
+)
+def test_the_iso_path_agrees_with_the_general_one(moment: dt.datetime, form: str, tz: str) -> None:
+    # 2026-10-09 14:30 and its kin skip the general parser: they must come out the very same,
+    # fold, zone object and all, on days a clock changes too (and be refused alike before 1990).
+    from obligations.evidence import _parse_general, _timezone
+
+    text = moment.strftime(form)
+    try:
+        general = _parse_general(text, _timezone(tz))
+    except ValueError:
+        with pytest.raises(ValueError):
+            parse_timestamp(text, tz)
+        return
+    fast = parse_timestamp(text, tz)
+    assert fast == general
+    (a, _), (b, _) = fast, general
+    assert (repr(a), a.isoformat(), a.fold, type(a), a.tzinfo) == (
+        repr(b),
+        b.isoformat(),
+        b.fold,
+        type(b),
+        b.tzinfo,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "tz"),
+    [
+        ("2026-03-29 01:30", "Europe/London"),  # skipped by the clock change
+        ("2026-10-25 01:30", "Europe/London"),  # repeated
+        ("2026-03-08 02:30", "America/New_York"),
+        ("1991-04-14 02:30", "Asia/Shanghai"),  # China kept summer time until 1991
+    ],
+)
+def test_times_on_days_a_clock_changes(text: str, tz: str) -> None:
+    from obligations.evidence import _parse_general, _timezone
+
+    fast, general = parse_timestamp(text, tz), _parse_general(text, _timezone(tz))
+    assert (repr(fast[0]), fast[0].isoformat()) == (repr(general[0]), general[0].isoformat())
 
 
 # ---- periods ------------------------------------------------------------------------------------
@@ -464,6 +514,50 @@ def test_jsonl(tmp_path: Path) -> None:
     assert a.obligation == "HM-1" and not a.date_only
     assert (b.subject, str(b.period), b.date_only) == ("財政預算", "2026-Q3", True)
     assert c.obligation == "12"
+
+
+def test_a_cell_too_large_is_the_reason_even_after_a_value_that_is_not_text(tmp_path: Path) -> None:
+    # The checks keep their order whatever the columns' order: size first, then text.
+    line = {"obligation": "HM-1", "agency": "財政局", "published_at": "2026-10-09", "channel": True}
+    path = write(tmp_path / "e.jsonl", json.dumps({**line, "title": "x" * 300}) + "\n" + json.dumps(line))
+    result = load(path, sources=[JsonlSource(max_field=200)])
+    assert codes(result) == {1: "field_too_large", 2: "bad_value"}
+
+
+def test_loaded_records_are_the_records_the_constructor_builds(tmp_path: Path) -> None:
+    # The loader builds records without running their checks again (it has made them): the
+    # objects must be the ones EvidenceRecord(...) makes, and repeated values are shared.
+    path = write(tmp_path / "e.csv", HEADER_ZH + "\n" + ROWS + ROWS.splitlines()[0] + "\n")
+    first, second, third = load(path).records
+    expected = EvidenceRecord(
+        agency="市場監管局",
+        published_at=pendulum.datetime(2026, 10, 9, 14, 30, tz=TZ),
+        subject="食品安全抽檢",
+        url="https://x.gov.cn/a",
+        title="抽檢通告",
+        channel="政府網站",
+        period=parse_period("2026-W41"),
+        source=attrs.evolve(first.source, row=2) if first.source else None,
+    )
+    assert first == expected and repr(first) == repr(expected) and hash(first) == hash(expected)
+    assert second.obligation == "HM-12" and second.date_only
+    assert third == attrs.evolve(first, source=third.source)
+    assert third.agency is first.agency and third.published_at is first.published_at
+    assert third.period is first.period and third.title is first.title
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_loading_leaves_the_garbage_collector_as_it_was(tmp_path: Path, enabled: bool) -> None:
+    import gc
+
+    path = write(tmp_path / "e.csv", HEADER_ZH + "\n" + ROWS)
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        load(path)
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
 
 
 def test_jsonl_not_utf8_and_huge_line(tmp_path: Path) -> None:

@@ -6,13 +6,15 @@ import datetime as dt
 
 import pendulum
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from obligations.compiler import compile_text
 from obligations.evidence import EvidenceRecord, LoadResult, Rejected, parse_period
 from obligations.findings import CheckResult, Status, check, check_records
 from obligations.model import Spec
+from obligations.occurrences import EventRecord, Occurrence
+from tests.strategies import LAST_COVERED, periodic_specs
 
 TZ = "Asia/Shanghai"
 SPEC_TEXT = """機構 市場監管局 = 海門市市場監督管理局 別名 市场监管局
@@ -145,6 +147,88 @@ def test_failing_means_late_or_missing(spec: Spec) -> None:
     assert not check_records(quiet, [], start=dt.date(2026, 1, 1), as_of=at(10, 1)).failing
 
 
+def test_a_duplicate_published_with_the_first_comes_before_the_verdict(spec: Spec) -> None:
+    result = run(spec, rec("W", "市場監管局", at(10, 6)), rec("W", "市場監管局", at(10, 6)))
+    week = [f.status.value for f in result.findings if f.obligation == "W" and f.evidence]
+    assert week == ["duplicate", "on_time"]
+
+
+def test_occurrences_due_at_one_instant_are_ordered_by_first_publication() -> None:
+    # Two events at one instant: two occurrences with the same due instant, obligation and
+    # agency; the rows fill them in publication order (file order at one instant).
+    text = "[E] 事件 突發事件 後 5小時內 發布 權威信息 by 財政局\n"
+    one = compile_text(text, "e.obl").spec
+    assert one is not None
+    happened = at(10, 6, 9)
+    events = [EventRecord("突發事件", happened, id="a"), EventRecord("突發事件", happened, id="b")]
+    first, second, later = (
+        rec("E", "財政局", at(10, 6)),
+        rec("E", "財政局", at(10, 6)),
+        rec("E", "財政局", at(10, 6, 11)),
+    )
+    result = check_records(one, [later, first, second], start=START, as_of=AS_OF, events=events)
+    assert [(f.status.value, f.evidence) for f in result.findings] == [
+        ("on_time", (first,)),
+        ("on_time", (second,)),
+        ("duplicate", (later,)),
+    ]
+
+
+def test_a_year_without_holiday_data_shortens_only_the_duties_that_need_it() -> None:
+    # As of 30 December 2026, with no data for 2027: the week due 3 January 2027 needs none and
+    # is pending; January's monthly report, rolled over holidays, would need it (and its window
+    # has not opened anyway). Nothing fails, nothing is made up.
+    text = (
+        "[W] 每周 公布 食品安全抽檢 by 市場監管局\n[M] 每月 8日前 公布 財政收支月報 by 財政局 遇節假日順延\n"
+    )
+    two = compile_text(text, "y.obl").spec
+    assert two is not None
+    result = check_records(two, [], start=dt.date(2026, 12, 1), as_of=pendulum.datetime(2026, 12, 30, tz=TZ))
+    pending = [
+        (f.obligation, f.due.date().isoformat()) for f in result.findings if f.status is Status.PENDING
+    ]
+    assert pending == [("W", "2027-01-03")]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(periodic_specs(), st.dates(dt.date(2005, 1, 1), LAST_COVERED - dt.timedelta(days=420)))
+def test_pending_horizons_lose_no_occurrence_whose_window_has_opened(text: str, day: dt.date) -> None:
+    # Pending occurrences are expanded only as far as each duty's window can have opened by the
+    # as-of date (findings._horizon): exactly those 400 days of expansion would keep.
+    from obligations.findings import _opens, _pending
+    from obligations.occurrences import occurrences
+
+    compiled = compile_text(text, "p.obl")
+    assume(compiled.spec is not None)
+    assert compiled.spec is not None
+    whole = compiled.spec
+
+    def opened(occ: Occurrence) -> bool:
+        opens = _opens(occ, whole.timezone, {}, {})
+        return opens is None or opens <= pendulum.datetime(day.year, day.month, day.day, 23, 59, 59, tz=TZ)
+
+    def listed(occs: list[Occurrence]) -> list[tuple[str, str, dt.datetime]]:
+        return [(o.obligation.id, o.agency, o.due) for o in occs if opened(o)]
+
+    far = occurrences(whole, day + dt.timedelta(days=1), day + dt.timedelta(days=400))
+    assert listed(_pending(whole, day, (), None)) == listed(far)
+
+
+def test_findings_keep_their_order_whatever_the_rows(spec: Spec) -> None:
+    rows = [
+        rec(ob, agency, at(10, d, h))
+        for d in (2, 6, 9)
+        for h in (9, 9, 17)
+        for ob in ("W", "M", "C")
+        for agency in ("市場監管局", "財政局")
+    ]
+    forward = run(spec, *rows)
+    backward = run(spec, *reversed(rows))
+    assert [(f.status, f.obligation, f.agency, f.due) for f in forward.findings] == [
+        (f.status, f.obligation, f.agency, f.due) for f in backward.findings
+    ]
+
+
 # ---- reconciliation: every row read is accounted for exactly once ---------------------------------
 
 _OBS = ["W", "M", "C", "R", "NOPE", ""]
@@ -187,3 +271,15 @@ def test_every_row_is_accounted_for_once(data: list[LoadResult]) -> None:
     duplicate_rows = [id(r) for f in result.findings if f.status is Status.DUPLICATE for r in f.evidence]
     placed = evidence_rows + duplicate_rows
     assert len(placed) == len(set(placed)) == result.matched + result.unmatched
+    # In (due, obligation, agency, first publication) order; what has no due instant last.
+    keys = [
+        (
+            f.due is None,
+            f.due.timestamp() if f.due else 0.0,
+            f.obligation,
+            f.agency,
+            f.evidence[0].published_at.timestamp() if f.evidence else 0.0,
+        )
+        for f in result.findings
+    ]
+    assert keys == sorted(keys)

@@ -18,14 +18,17 @@ Sources are plugins (entry point group ``obligations.sources``); the built-in on
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import datetime as dt
+import functools
+import gc
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
+from typing import IO, TYPE_CHECKING, Any, Literal, Protocol, TypeVar, runtime_checkable
 
 import attrs
 import pendulum
@@ -84,6 +87,7 @@ _HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "channel": ("channel", "渠道", "公開渠道", "發布渠道", "公開方式"),
     "period": ("period", "期間", "所屬期間", "報告期", "期次"),
 }
+_T = TypeVar("_T", bound=attrs.AttrsInstance)
 _SUBJECT_OR_ID = "事項"
 _AMBIGUOUS = "subject_or_id"
 
@@ -266,16 +270,83 @@ def parse_timestamp(text: str, tz: str) -> tuple[pendulum.DateTime, bool]:
     ``tz``; a date alone is 00:00 of that day in ``tz``. The result is in ``tz`` (same instant).
     Raises ValueError for anything else, or a year before 1990.
     """
+    return _parse_timestamp(text, _timezone(tz), {})
+
+
+_Zone = pendulum.Timezone | pendulum.FixedTimezone
+
+
+@functools.lru_cache(maxsize=64)
+def _timezone(tz: str) -> _Zone:
+    return pendulum.timezone(tz)
+
+
+def _parse_timestamp(text: str, zone: _Zone, days: dict[int, int]) -> tuple[pendulum.DateTime, bool]:
+    """``parse_timestamp`` with the zone looked up, and ``days``: for each day ordinal seen, the
+    ``fold`` of a wall time that day in ``zone``, or -1 on a day the zone changes its offset
+    (``_plain_fold``), kept by the caller for one zone."""
+    s = text.strip()
+    n = len(s)
+    # The forms machines write (2026-10-09, 2026-10-09 14:30, 2026-10-09T14:30:05) go straight to
+    # fromisoformat; anything it refuses, and every other form, takes the general path below, so
+    # this path decides nothing the general one would decide differently.
+    if (
+        (n == 16 or n == 10 or n == 19)
+        and s[4] == "-"
+        and s[7] == "-"
+        and (n == 10 or (s[10] in " T" and s[13] == ":" and (n == 16 or s[16] == ":")))
+        and s.isascii()
+    ):
+        try:
+            wall = dt.datetime.fromisoformat(s)
+        except ValueError:
+            pass
+        else:
+            fold = days.get(wall.toordinal())
+            if fold is None:
+                fold = days[wall.toordinal()] = _plain_fold(wall.date(), zone)
+            if wall.year >= EARLIEST_YEAR and fold >= 0:
+                # On a day with no clock change a wall time is one instant: this is the very
+                # object pendulum.datetime(…, tz=zone) builds, at a tenth of its cost.
+                stamp = pendulum.DateTime(
+                    wall.year,
+                    wall.month,
+                    wall.day,
+                    wall.hour,
+                    wall.minute,
+                    wall.second,
+                    wall.microsecond,
+                    zone,
+                    fold=fold,
+                )
+                return stamp, n == 10
+    return _parse_general(text, zone)
+
+
+def _plain_fold(day: dt.date, zone: _Zone) -> int:
+    """The ``fold`` pendulum gives a wall time of ``day`` in ``zone`` (1 for a named zone, as
+    ``pendulum.datetime`` asks for it; 0 for a fixed offset, whose conversion resets it), or -1
+    when the zone changes its UTC offset that day, so that some wall time is skipped or repeated.
+    """
+    if isinstance(zone, pendulum.FixedTimezone):
+        return 0
+    start = dt.datetime(day.year, day.month, day.day)
+    marks = (start, start + dt.timedelta(hours=12), start + dt.timedelta(days=1, microseconds=-1))
+    offsets = {zone.utcoffset(m.replace(fold=fold)) for m in marks for fold in (0, 1)}
+    return 1 if len(offsets) == 1 else -1
+
+
+def _parse_general(text: str, zone: _Zone) -> tuple[pendulum.DateTime, bool]:
     s = _normalize(text)
     m = _DATE_RE.match(s)
     if m is None:
         raise ValueError("not a date")
     year, month, day = int(m["y"]), int(m["m"]), int(m["d"])
     rest = s[m.end() :].strip()
-    zone: pendulum.Timezone | pendulum.FixedTimezone | None = None
+    given: pendulum.Timezone | pendulum.FixedTimezone | None = None
     zm = _ZONE_RE.search(rest)
     if zm is not None:
-        zone = _zone(zm["z"])
+        given = _zone(zm["z"])
         rest = rest[: zm.start()].strip()
     if rest[:1] in ("T", "t"):
         rest = rest[1:].strip()
@@ -300,10 +371,10 @@ def parse_timestamp(text: str, tz: str) -> tuple[pendulum.DateTime, bool]:
     if year < EARLIEST_YEAR:
         raise ValueError(f"year {year} is before {EARLIEST_YEAR}")
     dt.datetime(year, month, day, hour, minute, second, micro)  # ValueError for 2026-02-30, 25:00
-    if zone is not None:
-        stamp = pendulum.datetime(year, month, day, hour, minute, second, micro, tz=zone)
-        return stamp.in_timezone(tz), date_only
-    return pendulum.datetime(year, month, day, hour, minute, second, micro, tz=tz), date_only
+    if given is not None:
+        stamp = pendulum.datetime(year, month, day, hour, minute, second, micro, tz=given)
+        return stamp.in_timezone(zone), date_only
+    return pendulum.datetime(year, month, day, hour, minute, second, micro, tz=zone), date_only
 
 
 def _zone(text: str) -> pendulum.Timezone | pendulum.FixedTimezone:
@@ -467,6 +538,11 @@ class _Header:
     names: tuple[str, ...]  # the headers as written
     ignored: tuple[str, ...]
     id_column: bool  # the file has an explicit obligation id column
+    drops: bool = attrs.field(init=False)  # some column maps to no field: its cells are dropped
+
+    @drops.default
+    def _drops(self) -> bool:
+        return None in self.columns
 
     @property
     def missing(self) -> list[str]:
@@ -569,45 +645,125 @@ def _short(value: object, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _unchecked(cls: type[_T]) -> Callable[..., _T]:
+    """A constructor of the frozen, slotted attrs class ``cls`` taking every field positionally,
+    in order, and running no validator or ``__attrs_post_init__``.
+
+    For values already checked, built in bulk (a row of a million): the attrs ``__init__`` of a
+    frozen slotted class sets each field through ``object.__setattr__`` and costs half as much
+    again. The object is the one ``cls(*values)`` would build.
+    """
+    names = [a.name for a in attrs.fields(cls)]
+    setters = {f"_set_{n}": getattr(cls, n).__set__ for n in names}
+    lines = [f"def make({', '.join(names)}):", "    obj = _new(_cls)"]
+    lines += [f"    _set_{n}(obj, {n})" for n in names]
+    lines.append("    return obj")
+    namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls, **setters}
+    exec("\n".join(lines), namespace)  # the way attrs itself writes __init__
+    make: Callable[..., _T] = namespace["make"]
+    return make
+
+
+_new_record = _unchecked(EvidenceRecord)
+_new_source = _unchecked(RecordSource)
+
+# Distinct values a loader remembers (per file) so that a million rows share what repeats: agency,
+# id, subject, channel and title strings, timestamps, periods. Bounded, so that a file of distinct
+# values cannot grow them past this many entries each.
+_SHARED_MAX = 100_000
+
+
 @attrs.define
 class _RowBuilder:
-    """Turns one row's cells (field → value) into a record or a rejection, in a fixed order."""
+    """Turns one row's cells (field → value) into a record or a rejection, in a fixed order.
+
+    One builder reads one file: it keeps the zone, the as-of limit, and the distinct values seen
+    (agency and id strings, periods, days) so that rows repeat no work and share their values.
+    """
 
     file: str
     tz: str
     as_of: pendulum.DateTime
     max_field: int
     id_column: bool = True
+    _zone: _Zone = attrs.field(init=False)
+    _limit: pendulum.DateTime = attrs.field(init=False)
+    _limit_day: dt.date = attrs.field(init=False)
+    _days: dict[int, int] = attrs.field(init=False, factory=dict)
+    _stamps: dict[str, tuple[pendulum.DateTime, bool]] = attrs.field(init=False, factory=dict)
+    _periods: dict[str, Period | None] = attrs.field(init=False, factory=dict)
+    _strings: dict[str, str] = attrs.field(init=False, factory=dict)
+    _titles: dict[str, str] = attrs.field(init=False, factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        self._zone = _timezone(self.tz)
+        self._limit = self.as_of.in_timezone(self.tz)
+        self._limit_day = dt.date(self._limit.year, self._limit.month, self._limit.day)
 
     def reject(self, row: int, code: str, zh: str, en: str) -> Rejected:
         return Rejected(row, code, zh, en, self.file)
 
+    def shared(self, text: str) -> str:
+        """``text``, or an equal string seen before (agency names and ids repeat row after row)."""
+        strings = self._strings
+        found = strings.get(text)
+        if found is not None:
+            return found
+        if len(strings) < _SHARED_MAX:
+            strings[text] = text
+        return text
+
+    def title(self, text: str) -> str:
+        """``text``, or an equal title seen lately: a publication listed twice (a duplicate, or
+        once per channel) keeps one copy. Emptied when full, keeping the recent ones."""
+        titles = self._titles
+        found = titles.get(text)
+        if found is not None:
+            return found
+        if len(titles) >= _SHARED_MAX:
+            titles.clear()
+        titles[text] = text
+        return text
+
     def build(
-        self, row: int, cells: Mapping[str, Cell], formats: Mapping[str, str] | None = None
+        self,
+        row: int,
+        cells: Mapping[str, Cell],
+        formats: Mapping[str, str] | None = None,
+        *,
+        fits: bool = False,
     ) -> EvidenceRecord | Rejected:
-        for field, value in cells.items():
-            if isinstance(value, str) and len(value) > self.max_field:
-                return self.too_large(row, field, len(value))
-        text: dict[str, str] = {}
-        for field, value in cells.items():
-            if field in ("published_at", "period"):
-                continue
-            converted = self.text(row, field, value)
-            if isinstance(converted, Rejected):
-                return converted
-            text[field] = converted
+        """The record of a row, or why it is rejected.
+
+        The checks run in this order, and the first that fails is the row's reason: a cell over
+        the size limit (the first, in column order); a value that cannot be text; a required value
+        missing; neither id nor subject; the time; the period; the url. ``fits``: the caller knows
+        that no cell is over the limit (the whole row is not).
+        """
+        try:  # a row of text (every CSV row, most JSON Lines): one pass
+            text = {field: value.strip() for field, value in cells.items()}  # type: ignore[union-attr]
+        except AttributeError:  # a number, a date, a boolean (Excel, JSON)
+            checked = self._texts(row, cells)
+            if isinstance(checked, Rejected):
+                return checked
+            text = checked
+        else:
+            if not fits and any(len(value) > self.max_field for value in cells.values()):  # type: ignore[arg-type]
+                return self._texts(row, cells)  # type: ignore[return-value]  # names the cell
         if _AMBIGUOUS in text:
             value = text.pop(_AMBIGUOUS)
             if not self.id_column and not text.get("obligation") and _looks_like_id(value):
                 text["obligation"] = value
             else:
                 text.setdefault("subject", value)
-        for field in REQUIRED:
-            value = cells.get(field)
-            if value is None or (isinstance(value, str) and not value.strip()):
-                zh, en = FIELD_NAMES[field]
-                return self.reject(row, "missing_value", f"缺少{zh}", f"no {en}")
-        obligation = _clean_id(text.get("obligation", ""))
+        agency = text.get("agency")  # stripped text; "" for a blank cell
+        raw_stamp = cells.get("published_at")
+        if not agency or raw_stamp is None or (isinstance(raw_stamp, str) and not raw_stamp.strip()):
+            zh, en = FIELD_NAMES["agency" if not agency else "published_at"]  # REQUIRED, in order
+            return self.reject(row, "missing_value", f"缺少{zh}", f"no {en}")
+        obligation = text.get("obligation", "")
+        if obligation and (obligation[0] == "[" or obligation[0] == "【"):
+            obligation = _clean_id(obligation)
         subject = text.get("subject", "")
         if not obligation and not subject:
             return self.reject(
@@ -616,14 +772,14 @@ class _RowBuilder:
                 "編號和事項都沒有填寫，無法對應到義務",
                 "neither obligation nor subject: the row cannot be matched to a duty",
             )
-        stamp = self.timestamp(row, cells["published_at"], (formats or {}).get("published_at"))
+        stamp = self.timestamp(row, raw_stamp, formats.get("published_at") if formats else None)
         if isinstance(stamp, Rejected):
             return stamp
         published, date_only = stamp
         period: Period | None = None
         raw_period = cells.get("period")
-        if raw_period is not None and not (isinstance(raw_period, str) and not raw_period.strip()):
-            parsed = self.period(row, raw_period, (formats or {}).get("period"))
+        if raw_period is not None and (not isinstance(raw_period, str) or raw_period.strip()):
+            parsed = self.period(row, raw_period, formats.get("period") if formats else None)
             if isinstance(parsed, Rejected):
                 return parsed
             period = parsed
@@ -635,18 +791,44 @@ class _RowBuilder:
                 f"鏈接「{_short(url)}」不是以 http:// 或 https:// 開頭的網址",
                 f"url {_short(url)!r} is not an http:// or https:// address",
             )
-        return EvidenceRecord(
-            agency=text["agency"],
-            published_at=published,
-            obligation=obligation or None,
-            subject=subject or None,
-            url=url,
-            title=text.get("title") or None,
-            channel=text.get("channel") or None,
-            period=period,
-            date_only=date_only,
-            source=RecordSource(self.file, row),
+        channel, title = text.get("channel"), text.get("title")
+        strings = self._strings
+        agency = strings.get(agency) or self.shared(agency)
+        if obligation:
+            obligation = strings.get(obligation) or self.shared(obligation)
+        # Every check of EvidenceRecord's own (an aware time, an agency, an id or a subject) has
+        # passed above: build it without running them again.
+        return _new_record(
+            agency,
+            published,
+            obligation or None,
+            self.shared(subject) if subject else None,
+            url,
+            self.title(title) if title else None,
+            self.shared(channel) if channel else None,
+            period,
+            date_only,
+            _new_source(self.file, row),
         )
+
+    def _texts(self, row: int, cells: Mapping[str, Cell]) -> dict[str, str] | Rejected:
+        """Each cell as stripped text, or the rejection of the first cell over the size limit,
+        else of the first cell that cannot be text (the time and the period are read apart)."""
+        limit = self.max_field
+        text: dict[str, str] = {}
+        not_text: Rejected | None = None
+        for field, value in cells.items():
+            if isinstance(value, str):
+                if len(value) > limit:
+                    return self.too_large(row, field, len(value))
+                text[field] = value.strip()
+            elif not_text is None and field != "published_at" and field != "period":
+                converted = self.text(row, field, value)
+                if isinstance(converted, Rejected):
+                    not_text = converted  # unless a later cell is too large
+                else:
+                    text[field] = converted
+        return text if not_text is None else not_text
 
     def too_large(self, row: int, field: str, size: int) -> Rejected:
         zh, en = FIELD_NAMES.get(field, (field, field)) if field != _AMBIGUOUS else ("事項", "subject")
@@ -678,7 +860,18 @@ class _RowBuilder:
         self, row: int, value: Cell, number_format: str | None
     ) -> tuple[pendulum.DateTime, bool] | Rejected:
         try:
-            if isinstance(value, dt.datetime):
+            if isinstance(value, str):
+                # Times repeat (a date alone, 09:00 …): one DateTime serves every row that gives
+                # the same text. The cache is emptied when full, keeping the recent ones.
+                stamps = self._stamps
+                cached = stamps.get(value)
+                if cached is None:
+                    cached = _parse_timestamp(value, self._zone, self._days)
+                    if len(stamps) >= _SHARED_MAX:
+                        stamps.clear()
+                    stamps[value] = cached
+                result = cached
+            elif isinstance(value, dt.datetime):
                 stamp = pendulum.instance(value, tz=self.tz) if value.tzinfo is None else value
                 stamp = pendulum.instance(stamp).in_timezone(self.tz)
                 has_time = value.time() != dt.time(0) or _format_has_time(number_format)
@@ -689,15 +882,13 @@ class _RowBuilder:
                 if value.year < EARLIEST_YEAR:
                     raise ValueError(f"year {value.year}")
                 result = pendulum.datetime(value.year, value.month, value.day, tz=self.tz), True
-            elif isinstance(value, str):
-                result = parse_timestamp(value, self.tz)
             else:
                 return self.bad_timestamp(row, value)
         except (ValueError, OverflowError):
             return self.bad_timestamp(row, value)
         stamp, date_only = result
-        limit = self.as_of.in_timezone(self.tz)
-        if (stamp.date() > limit.date()) if date_only else (stamp > limit):
+        limit = self._limit
+        if (dt.date(stamp.year, stamp.month, stamp.day) > self._limit_day) if date_only else (stamp > limit):
             shown = stamp.to_date_string() if date_only else stamp.format("YYYY-MM-DD HH:mm")
             return self.reject(
                 row,
@@ -722,6 +913,19 @@ class _RowBuilder:
         )
 
     def period(self, row: int, value: Cell, number_format: str | None) -> Period | Rejected:
+        if isinstance(value, str):
+            # Periods repeat row after row: each text is read once (a Period is frozen and shared).
+            periods = self._periods
+            if value in periods:
+                known = periods[value]
+            else:
+                try:
+                    known = parse_period(value)
+                except (ValueError, KeyError):
+                    known = None
+                if len(periods) < _SHARED_MAX:
+                    periods[value] = known
+            return self.bad_period(row, value) if known is None else known
         try:
             if isinstance(value, dt.datetime | dt.date):
                 # Excel turns a typed 2026-10 into a date cell: 1st of the month, shown without a day.
@@ -736,10 +940,11 @@ class _RowBuilder:
                 and EARLIEST_YEAR <= value <= 9999
             ):
                 return _period("year", int(value))
-            if isinstance(value, str):
-                return parse_period(value)
         except (ValueError, KeyError):
             pass
+        return self.bad_period(row, value)
+
+    def bad_period(self, row: int, value: Cell) -> Rejected:
         return self.reject(
             row,
             "bad_period",
@@ -763,6 +968,8 @@ def _looks_like_id(text: str) -> bool:
 
 def _clean_id(text: str) -> str:
     text = text.strip()
+    if not text or (text[0] != "[" and text[0] != "【"):
+        return text
     m = _ID_BRACKETS.match(text)
     return m.group(1).strip() if m else text
 
@@ -858,7 +1065,7 @@ def detect_encoding(path: Path) -> str:
         if bad is None:
             return "utf-8-sig"
         offset, line, non_ascii = bad
-        if non_ascii >= 4:
+        if non_ascii >= _DAMAGED_AFTER:
             raise EvidenceFileError(
                 "encoding",
                 file,
@@ -882,8 +1089,17 @@ def detect_encoding(path: Path) -> str:
     )
 
 
+# Non-ASCII characters decoded as UTF-8 before a bad byte that make the file damaged UTF-8
+# rather than GBK (a GBK file breaks UTF-8 decoding at, or right after, its first Chinese text).
+_DAMAGED_AFTER = 4
+
+
 def _first_decode_error(f: IO[bytes], encoding: str) -> tuple[int, int, int] | None:
-    """(byte offset, line, non-ASCII characters decoded before it) of the first error, or None."""
+    """(byte offset, line, non-ASCII characters decoded before it) of the first error, or None.
+
+    Non-ASCII characters are counted up to ``_DAMAGED_AFTER`` (and a chunk's worth beyond):
+    only whether there are that many matters.
+    """
     decoder = codecs.getincrementaldecoder(encoding)("strict")
     offset = 0
     lines = 1
@@ -897,7 +1113,8 @@ def _first_decode_error(f: IO[bytes], encoding: str) -> tuple[int, int, int] | N
             good = chunk[: max(0, min(err.start, len(chunk)))]
             decoded = good.decode(encoding, errors="ignore")
             return offset + len(good), lines + good.count(b"\n"), non_ascii + _count_non_ascii(decoded)
-        non_ascii += _count_non_ascii(text)
+        if non_ascii < _DAMAGED_AFTER:  # only whether there are that many matters
+            non_ascii += _count_non_ascii(text)
         lines += chunk.count(b"\n")
         offset += len(chunk)
         if final:
@@ -938,6 +1155,26 @@ def _csv_records(stream: IO[str], delimiter: str, cap: int) -> Iterator[tuple[st
             skip_lf = False
             if chunk[0] == "\n":
                 i = 1
+        if not quoted and not quote_pending and '"' not in chunk and "\r" not in chunk:
+            # No quote and no CR in the chunk (most files, most chunks): its records are its lines.
+            lines = (chunk[i:] if i else chunk).split("\n")
+            rest = lines.pop()  # after the last LF: the start of a record the next chunk ends
+            for line in lines:
+                if parts or too_big:
+                    if not too_big:
+                        parts.append(line)
+                        size += len(line)
+                    yield (_TOO_LARGE if too_big or size > cap else "".join(parts)), False
+                    parts, size, too_big = [], 0, False
+                else:
+                    yield (line if len(line) <= cap else _TOO_LARGE), False
+            if rest and not too_big:
+                parts.append(rest)
+                size += len(rest)
+                if size > cap:
+                    too_big, parts, size = True, [], 0
+            prev = chunk[-1]
+            continue
         start = i
         while i < n:
             if quote_pending:
@@ -994,6 +1231,22 @@ def _raise_field_limit(limit: int) -> None:
         csv.field_size_limit(wanted)
 
 
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a million rows become objects.
+
+    Records hold no reference cycles, and the collections triggered by the allocation count would
+    walk every record built so far, again and again. The previous state is restored.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 @attrs.frozen
 class CsvSource:
     """CSV or tab-separated text: UTF-8, UTF-8 with BOM, or GB18030/GBK as Chinese Excel and WPS save it."""
@@ -1009,8 +1262,18 @@ class CsvSource:
 
     def load(self, path: Path, tz: str, as_of: pendulum.DateTime | None = None) -> LoadResult:
         check_timezone(tz)
+        # Most files are UTF-8: read as such at once, which decodes the whole file, the test
+        # detect_encoding would make in a pass of its own. Any failure (a byte that is not UTF-8,
+        # or an error that decoding in another encoding might avoid) reads it again as
+        # detect_encoding decides, so the outcome is the same as deciding first.
+        try:
+            return self._load(path, tz, as_of, "utf-8-sig")
+        except (UnicodeDecodeError, EvidenceFileError):
+            pass
+        return self._load(path, tz, as_of, detect_encoding(path))
+
+    def _load(self, path: Path, tz: str, as_of: pendulum.DateTime | None, encoding: str) -> LoadResult:
         file = str(path)
-        encoding = detect_encoding(path)
         _raise_field_limit(self.row_cap + 1)
         with _open_binary(path) as raw:
             sniff = _text_stream(raw, encoding)
@@ -1023,16 +1286,29 @@ class CsvSource:
             records: list[EvidenceRecord] = []
             rejected: list[Rejected] = []
             pending_blank = blank = 0
-            for number, (text, unclosed) in records_iter:
-                outcome = self._row(builder, header, number, text, unclosed, delimiter)
-                if outcome is None:
-                    pending_blank += 1
-                    continue
-                blank, pending_blank = blank + pending_blank, 0
-                if isinstance(outcome, Rejected):
-                    rejected.append(outcome)
-                else:
-                    records.append(outcome)
+            # One csv.reader splits every record into cells: the splitter hands it one record's
+            # text at a time (a record too large or never closed goes as "", and is rejected from
+            # what ``current`` says), so that cells are split exactly as csv splits them.
+            current: list[Any] = [0, "", False]
+
+            def texts() -> Iterator[str]:
+                for number, (text, unclosed) in records_iter:
+                    current[0], current[1], current[2] = number, text, unclosed
+                    yield text if isinstance(text, str) and not unclosed else ""
+
+            with _gc_paused():
+                for cells in csv.reader(texts(), delimiter=delimiter, strict=False):
+                    number, text, unclosed = current
+                    outcome = self._row(builder, header, number, text, unclosed, cells)
+                    if outcome is None:
+                        pending_blank += 1
+                        continue
+                    if pending_blank:
+                        blank, pending_blank = blank + pending_blank, 0
+                    if isinstance(outcome, EvidenceRecord):
+                        records.append(outcome)
+                    else:
+                        rejected.append(outcome)
         return LoadResult(
             tuple(records),
             tuple(rejected),
@@ -1062,7 +1338,7 @@ class CsvSource:
         number: int,
         text: str | object,
         unclosed: bool,
-        delimiter: str,
+        cells: list[str],
     ) -> EvidenceRecord | Rejected | None:
         if not isinstance(text, str):
             return builder.reject(
@@ -1078,23 +1354,23 @@ class CsvSource:
                 "引號沒有閉合：從本行起到文件末尾都被讀成了一個單元格，請檢查本行的引號",
                 "a quote opened in this row is never closed: the rest of the file was read as one cell",
             )
-        cells = _split(text, delimiter)
-        if not any(c.strip() for c in cells):
+        if not "".join(cells).strip():  # blank: no cell holds anything but white space
             return None
-        extra = [c for c in cells[len(header.columns) :] if c.strip()]
-        if extra:
-            return builder.reject(
-                number,
-                "extra_values",
-                f"本行比表頭多出 {len(cells) - len(header.columns)} 個值，多半是內容中有未加引號的逗號",
-                f"the row has {len(cells) - len(header.columns)} more value(s) than the header "
-                "(an unquoted comma in a cell?)",
-            )
-        values: dict[str, Cell] = {}
-        for field, cell in zip(header.columns, cells, strict=False):
-            if field is not None:
-                values[field] = cell
-        return builder.build(number, values)
+        columns = header.columns
+        if len(cells) > len(columns):  # cells beyond the header must be empty
+            extra = [c for c in cells[len(columns) :] if c.strip()]
+            if extra:
+                return builder.reject(
+                    number,
+                    "extra_values",
+                    f"本行比表頭多出 {len(cells) - len(columns)} 個值，多半是內容中有未加引號的逗號",
+                    f"the row has {len(cells) - len(columns)} more value(s) than the header "
+                    "(an unquoted comma in a cell?)",
+                )
+        values: dict[Any, Cell] = dict(zip(columns, cells, strict=False))
+        if header.drops:
+            values.pop(None, None)
+        return builder.build(number, values, fits=len(text) <= self.max_field)
 
 
 def _text_stream(raw: IO[bytes], encoding: str) -> IO[str]:
@@ -1135,7 +1411,7 @@ class JsonlSource:
         rejected: list[Rejected] = []
         pending_blank = blank = lines = 0
         cap = self.max_field * 8 + 1024
-        with _open_binary(path) as f:
+        with _open_binary(path) as f, _gc_paused():
             for number, line in enumerate(_capped_lines(f, cap), start=1):
                 lines = number
                 if line is not None and not line.strip():
@@ -1192,7 +1468,7 @@ class JsonlSource:
                 values[field] = value
         if "obligation" in values and _AMBIGUOUS in values:
             values.setdefault("subject", values.pop(_AMBIGUOUS))
-        return builder.build(number, values)
+        return builder.build(number, values, fits=len(line) <= self.max_field)  # decoded is no longer
 
 
 def _capped_lines(f: IO[bytes], cap: int) -> Iterator[bytes | None]:
@@ -1249,6 +1525,28 @@ class XlsxSource:
         builder = _RowBuilder(file, tz, _as_of(as_of), self.max_field, header.id_column)
         records: list[EvidenceRecord] = []
         rejected: list[Rejected] = []
+        with _gc_paused():
+            blank = self._rows(rows, header, builder, records, rejected)
+        return LoadResult(
+            tuple(records),
+            tuple(rejected),
+            len(records) + len(rejected),
+            file,
+            header_row,
+            blank,
+            None,
+            header.ignored,
+        )
+
+    @staticmethod
+    def _rows(
+        rows: Iterator[tuple[int, Any]],
+        header: _Header,
+        builder: _RowBuilder,
+        records: list[EvidenceRecord],
+        rejected: list[Rejected],
+    ) -> int:
+        """Build the sheet's data rows into ``records`` and ``rejected``; the blank rows between."""
         pending_blank = blank = 0
         for number, cells in rows:
             values: dict[str, Cell] = {}
@@ -1267,16 +1565,7 @@ class XlsxSource:
             pending_blank = 0
             outcome = builder.build(number, values, formats)
             (records if isinstance(outcome, EvidenceRecord) else rejected).append(outcome)  # type: ignore[arg-type]
-        return LoadResult(
-            tuple(records),
-            tuple(rejected),
-            len(records) + len(rejected),
-            file,
-            header_row,
-            blank,
-            None,
-            header.ignored,
-        )
+        return blank
 
 
 def _cell_text(value: object) -> str:
