@@ -1022,3 +1022,23 @@ def test_expand_gives_rrules_instants(
     theirs = _rrule(every, weekday_or_month, day).between(first, last, inc=True)
     assert [_day(o) for o in series.due_days] == [d.date() for d in theirs]
     assert list(series.dues) == [end_of(d.date().isoformat()) for d in theirs]
+
+
+def test_periods_rolled_onto_one_day_stay_in_due_id_agency_order() -> None:
+    # 2005-01-01..03 were days off: the daily periods of 31 December to 3 January all fall due on
+    # the 4th, for each of two agencies. The order is (due, id, agency), then the period.
+    spec = compile_text("[P0] 每日 期後1日內 公布 數據0 by 甲局、乙局 分別\n", "p.obl").spec
+    assert spec is not None
+    found = occurrences(spec, dt.date(2005, 1, 2), dt.date(2005, 1, 5))
+    on_4th = [(o.agency, str(o.period_start)) for o in found if o.due_date == dt.date(2005, 1, 4)]
+    assert on_4th == [
+        ("乙局", "2004-12-31"),
+        ("乙局", "2005-01-01"),
+        ("乙局", "2005-01-02"),
+        ("乙局", "2005-01-03"),
+        ("甲局", "2004-12-31"),
+        ("甲局", "2005-01-01"),
+        ("甲局", "2005-01-02"),
+        ("甲局", "2005-01-03"),
+    ]
+    assert found == sorted(found, key=lambda o: (o.due, o.obligation.id, o.agency))

@@ -30,12 +30,18 @@ from __future__ import annotations
 
 import contextlib
 import os
-import pickle
 import sys
 
 # blake2b from the built-in _blake2 module: importing hashlib would load OpenSSL (~5 ms of
 # start-up) for a digest that only tells whether a file changed.
 from _blake2 import blake2b as _blake2b
+
+# Reading is the hot path: the C unpickler alone, without the pickle module's Python part (~2 ms
+# of start-up). Writing, on a miss, imports pickle.
+try:
+    from _pickle import load as _load
+except ImportError:  # an implementation without the accelerator
+    from pickle import load as _load
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -212,7 +218,8 @@ def _digest(text: str) -> str:
 def _read_digest(name: str) -> str | None:
     """The digest of a spec file as the compiler reads it (UTF-8, a BOM dropped)."""
     try:
-        return _digest(Path(name).read_bytes().decode("utf-8-sig"))
+        text = Path(name).read_bytes().decode("utf-8")  # not "utf-8-sig": its codec is one more import
+        return _digest(text[1:] if text.startswith("\ufeff") else text)
     except (OSError, UnicodeDecodeError):
         return None
 
@@ -260,9 +267,9 @@ def lookup(paths: Sequence[str | Path], directory: Path | None = None) -> list[C
             return None
         with open(entry_path(directory, paths), "rb") as f:
             # The manifest holds only built-in types: checking it imports nothing.
-            if not _valid(pickle.load(f), paths):
+            if not _valid(_load(f), paths):
                 return None
-            payload = pickle.load(f)
+            payload = _load(f)
         return [
             CachedCompiled(entry, spec, tuple(diags), dict(sources))
             for entry, spec, diags, sources in payload
@@ -284,6 +291,8 @@ def store(
     for r in results:
         sources.update(r.sources)
     payload = [(r.entry, r.spec, tuple(r.diagnostics), dict(r.sources)) for r in results]
+    import pickle
+
     data = pickle.dumps(_manifest(paths, sources), _PROTOCOL) + pickle.dumps(payload, _PROTOCOL)
     _write(directory, entry_path(directory, paths), data)
     return True
@@ -320,7 +329,7 @@ def load_calendar_cached(files: Sequence[str | Path] = (), *, estimate: bool = F
     if target is not None:
         try:
             with open(target, "rb") as f:
-                cal = pickle.load(f)
+                cal = _load(f)
             from obligations.calendar import TableCalendar
 
             if isinstance(cal, TableCalendar):
@@ -329,6 +338,8 @@ def load_calendar_cached(files: Sequence[str | Path] = (), *, estimate: bool = F
             pass
     cal = load_calendar(list(files), estimate=estimate)
     if directory is not None and target is not None:
+        import pickle
+
         with contextlib.suppress(Exception):
             _write(directory, target, pickle.dumps(cal, _PROTOCOL))
     return cal

@@ -19,7 +19,6 @@ accepted). The file formats, the three ways to supply a file and the estimate ru
 from __future__ import annotations
 
 import enum
-import json
 import os
 import re
 from bisect import bisect_left, bisect_right
@@ -27,7 +26,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 import attrs
 
@@ -77,7 +76,9 @@ class DayKind(enum.Enum):
     MAKEUP_WORKDAY = "makeup_workday"  # a Saturday or Sunday worked instead (調休上班): working
 
 
-@attrs.frozen
+# The data classes are not slotted: the cached calendar holds hundreds of them, and unpickling a
+# plain object is a C-level __dict__ update (model.py says more).
+@attrs.frozen(slots=False)
 class Special:
     """A listed day: its name (e.g. 國慶節) and the notice that set it ("" for the year's notice)."""
 
@@ -85,7 +86,7 @@ class Special:
     notice: str = ""
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 class DayInfo:
     """Why a day is (not) a working day, for ``explain``."""
 
@@ -126,7 +127,7 @@ class DayInfo:
         return f"{self.day.isoformat()} {_WEEKDAYS_EN[self.day.weekday()]}: {what}{mark}{tail}"
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 class YearData:
     """One calendar year's listed days. Unlisted days follow the Monday-Friday week."""
 
@@ -138,7 +139,7 @@ class YearData:
     estimated: bool = False
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 class HolidayData:
     """What one holidays file holds: whole years, and lunar festival dates for estimates."""
 
@@ -196,8 +197,7 @@ class HolidayCalendar(Protocol):
 # --- the table-driven implementation -----------------------------------------------------------
 
 
-@attrs.frozen
-class _Block:
+class _Block(NamedTuple):
     """Consecutive covered years, precomputed for O(1) lookups and O(log n) arithmetic."""
 
     first_year: int
@@ -516,13 +516,14 @@ def _read_text(path: Path) -> str:
         ) from None
 
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_YEAR = re.compile(r"\d{4}")
+# Patterns, not compiled objects: re compiles (and caches) them on first use, so a run that reads
+# no holiday file pays nothing for them.
+_ISO_DATE = r"\d{4}-\d{2}-\d{2}"
+_YEAR = r"\d{4}"
 _KINDS = {"off": "off", "休": "off", "work": "work", "班": "work"}
 
 
-@attrs.frozen
-class _Listed:
+class _Listed(NamedTuple):
     """A listed day as read, before its year is checked; ``where`` and ``anchor`` locate it."""
 
     where: str
@@ -538,7 +539,7 @@ _Fail = Callable[[_Listed, str], InputError]
 
 def _parse_date(text: object) -> date | None:
     # fromisoformat alone would also take 20270101 and 2027-W01-1; files must say YYYY-MM-DD.
-    if not isinstance(text, str) or not _ISO_DATE.fullmatch(text):
+    if not isinstance(text, str) or not re.fullmatch(_ISO_DATE, text):
         return None
     try:
         return date.fromisoformat(text)
@@ -579,6 +580,8 @@ class _JsonDoc:
         # (a date, a year key) pins the line. Otherwise the path inside the document has to do.
         if not isinstance(anchor, str) or not anchor:
             return None
+        import json
+
         literal = json.dumps(anchor, ensure_ascii=False)
         first = self.text.find(literal)
         if first < 0 or self.text.find(literal, first + 1) >= 0:
@@ -592,6 +595,8 @@ _ENTRY_KEYS = {"date", "name", "notice"}
 
 
 def _parse_json(text: str, source: str) -> HolidayData:
+    import json  # only when holiday data is read, not when it comes from the cache
+
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -627,7 +632,7 @@ def _check_keys(
 
 
 def _json_year(doc: _JsonDoc, key: str) -> int:
-    if not _YEAR.fullmatch(key):
+    if not re.fullmatch(_YEAR, key):
         raise doc.error(f"years.{key}", 'a year must be four digits, e.g. "2027"', key)
     return int(key)
 

@@ -2,6 +2,11 @@
 
 Frozen attrs classes only; ``checker.check`` builds them from syntax. Keeping the checker out
 of this module means a cached spec is unpickled without importing the syntax stage or Lark.
+
+The classes are not slotted (``slots=False``), like ``terms.Span`` and the calendar's data
+classes: a cached spec is a few thousand of these objects, and the unpickler fills a plain
+object's ``__dict__`` in C, where a slotted frozen one costs a Python ``__setstate__`` call
+each (a quarter of a warm ``obligations due``'s own work, measured in docs/performance.md).
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ DEFAULT_TRIGGER = "信息形成或變更"
 _ISO_UNIT = {Unit.HOUR: "H", Unit.DAY: "D", Unit.WEEK: "W", Unit.MONTH: "M", Unit.YEAR: "Y"}
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 class Lag:
     """A length of time: ``amount`` ``unit``. ``prompt`` marks one that came from 及時."""
 
@@ -55,7 +60,7 @@ class Lag:
         return out
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 class Window:
     start: dt.date | None = None
     end: dt.date | None = None
@@ -73,7 +78,7 @@ class Window:
 # ---- schedules -----------------------------------------------------------------------------------
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 class PeriodDeadline:
     """When a periodic duty falls due, relative to its period.
 
@@ -99,7 +104,7 @@ class PeriodDeadline:
         return out
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 class Periodic:
     every: Every
     deadline: PeriodDeadline | None
@@ -109,7 +114,7 @@ class Periodic:
     kind: Literal["periodic"] = "periodic"
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 class Count:
     every: Every
     min_count: int
@@ -117,7 +122,7 @@ class Count:
     kind: Literal["count"] = "count"
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 class Event:
     """Triggered by an event (or by another obligation's publication, for 同步)."""
 
@@ -131,20 +136,20 @@ class Event:
     kind: Literal["event"] = "event"
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 class Standing:
     span: Span
     kind: Literal["standing"] = "standing"
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 class Realtime:
     max_gap: Lag | None
     span: Span
     kind: Literal["realtime"] = "realtime"
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 class Once:
     due: dt.date
     phrase: Literal["date", "year_end", "within_year"]
@@ -152,7 +157,7 @@ class Once:
     kind: Literal["once"] = "once"
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 class Unscheduled:
     phrase: str
     span: Span
@@ -165,7 +170,7 @@ Schedule = Periodic | Count | Event | Standing | Realtime | Once | Unscheduled
 # ---- agencies, sources, obligations ------------------------------------------------------------
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 class Agency:
     name: str
     full_name: str
@@ -173,7 +178,7 @@ class Agency:
     span: Span
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 class AgencyRef:
     name: str  # the declared short name, or the name as written when undeclared
     role: Role
@@ -181,7 +186,7 @@ class AgencyRef:
     span: Span
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 class Source:
     file: str
     line: int
@@ -191,7 +196,7 @@ class Source:
     quote: str
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 class Obligation:
     id: str
     id_given: bool
@@ -229,7 +234,7 @@ class Obligation:
         }
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 class Spec:
     title: str
     issuer: str

@@ -22,7 +22,7 @@ import itertools
 import operator
 from collections.abc import Callable, Iterator, Sequence
 from functools import cache
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import attrs
 import pendulum
@@ -210,14 +210,16 @@ def occurrences(
     date: _Built[pendulum.Date] = _Built(_Days._date_of)  # one Date per day, shared
     out: list[Occurrence] = []
     with _no_gc():
-        # Obligations in id order and agencies in name order, then a stable sort on the due
-        # instant alone: the order of sorting on (due, id, agency), without a key tuple each.
+        # Obligations in id order, agencies in name order and each agency's periods in order,
+        # then a stable sort on the due instant alone: the order of sorting on (due, id, agency)
+        # without a key tuple each. Agency before period matters when a roll puts several
+        # periods on one due date (每日 期後1日內 over a holiday break).
         for _, group in itertools.groupby(series, key=_obligation_of):
             first, *others = group
             built = _objects(first, date)
             if others:  # the agencies owing one duty share its columns: copy each object
                 agencies = [first.agency, *(s.agency for s in others)]
-                built = [_copy(occ, occ.obligation, agency) for occ in built for agency in agencies]
+                built = [_copy(occ, occ.obligation, agency) for agency in agencies for occ in built]
             out.extend(built)
         out.sort(key=_due_of)
     return out
@@ -584,8 +586,7 @@ def _lag_days(lag: Lag) -> int:
 _V = TypeVar("_V")
 
 
-@attrs.frozen
-class _Due:
+class _Due(NamedTuple):
     """A computed due instant with what explains it."""
 
     due: pendulum.DateTime
@@ -728,8 +729,7 @@ class _Days:
 # ---- periodic deadlines --------------------------------------------------------------------------
 
 
-@attrs.frozen
-class _PeriodRule:
+class _PeriodRule(NamedTuple):
     """How one periodic schedule turns a period into a due instant."""
 
     deadline: PeriodDeadline | None
@@ -1176,25 +1176,40 @@ _CORRECTING = "correcting"
 _PAUSABLE = frozenset({Unit.WORKING_DAY, Unit.DAY})
 
 
-@attrs.define
 class _Clock:
     """The clock of one request, replayed over its follow-up events (docs/calendar.md, "on-request").
 
     The limit runs from ``base`` (a day not counted itself), less the ``used`` units already
-    counted before a consultation stopped the clock.
+    counted before a consultation stopped the clock. A plain class, not attrs: it is private and
+    mutable, and generating attrs methods at import is a cost every ``due`` run would pay.
     """
 
-    lag: Lag
-    extension: Lag
-    received: pendulum.DateTime
-    roll: bool
-    base: int
-    used: int = 0
-    status: str = _RUNNING
-    extended: bool = False
-    moved: tuple[DayInfo, ...] = ()  # special days inside the part counted before a pause
-    applied: list[EventRecord] = attrs.field(factory=list)
-    notes: list[str] = attrs.field(factory=list)
+    __slots__ = (
+        "applied",
+        "base",
+        "extended",
+        "extension",
+        "lag",
+        "moved",
+        "notes",
+        "received",
+        "roll",
+        "status",
+        "used",
+    )
+
+    def __init__(self, lag: Lag, extension: Lag, received: pendulum.DateTime, roll: bool, base: int) -> None:
+        self.lag = lag
+        self.extension = extension
+        self.received = received
+        self.roll = roll
+        self.base = base
+        self.used = 0
+        self.status = _RUNNING
+        self.extended = False
+        self.moved: tuple[DayInfo, ...] = ()  # special days inside the part counted before a pause
+        self.applied: list[EventRecord] = []
+        self.notes: list[str] = []
 
     def limit(self, days: _Days) -> _Due:
         """When the limit runs out, extension aside."""
@@ -1202,7 +1217,7 @@ class _Clock:
             return _Due(days.hours_after(self.received, self.lag.amount))
         remaining = Lag(max(self.lag.amount - self.used, 0), self.lag.unit)
         due = days.after_day(self.base, remaining, roll=self.roll)
-        return attrs.evolve(due, moved=self.moved + due.moved) if self.moved else due
+        return due._replace(moved=self.moved + due.moved) if self.moved else due
 
     def due(self, days: _Days) -> _Due:
         """When the limit runs out, with the extension if one was granted."""

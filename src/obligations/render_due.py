@@ -14,7 +14,6 @@ tabulate: importing tabulate costs about 100 ms (it reads its own version throug
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -352,6 +351,8 @@ def to_dict(occ: Occurrence) -> dict[str, Any]:
 
 
 def render_json(items: Iterable[DueItem]) -> str:
+    import json  # only for --format json: the table needs none of it
+
     return json.dumps([to_dict(i.occurrence) for i in items], ensure_ascii=False, indent=2) + "\n"
 
 

@@ -36,7 +36,7 @@ class Role(enum.Enum):
     SUPPORT = "support"
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)  # unpickled by the thousand from the cache: see model.py
 class Span:
     """A region of a source file. Lines and columns are 1-based, columns count characters."""
 
