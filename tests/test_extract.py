@@ -372,6 +372,28 @@ def test_remits_of_the_whole_sentence_when_the_subject_names_none() -> None:
     assert _agencies(ob, spec) == {"人行", "財政局"}  # 銀行信貸 and 政府債務; 商務局 has no part
 
 
+@pytest.mark.parametrize(
+    ("sentence", "tail", "expected"),
+    [
+        ("及時公開全面推開“營改增”相關配套措施", "財政局、國稅局、商務局", {"財政局", "國稅局"}),
+        ("實時更新年度內收費基金政策調整情況", "財政局、物價局、國稅局", {"財政局", "物價局"}),
+        ("及時公開降低企業用電成本政策措施", "發改委、物價局、國土局", {"發改委", "物價局"}),
+        ("定期發布最新的PPP項目入庫", "發改委、財政局", {"財政局"}),
+        ("及時公布中介服務事項清單", "編辦、行政審批局、市場監管局", {"編辦", "行政審批局"}),
+        ("及時公布企業設立后的經營許可清單", "編辦、行政審批局、市場監管局", {"行政審批局", "市場監管局"}),
+        (
+            "及時公開推進相對集中行政許可權改革試點情況",
+            "編辦、行政審批局、市場監管局",
+            {"編辦", "行政審批局"},
+        ),
+    ],
+)
+def test_remits_shared_by_two_agencies(sentence: str, tail: str, expected: set[str]) -> None:
+    spec = _drafted(f"一、要求\n{sentence}。({tail}按職責分工分別牽頭落實)\n")[1]
+    (ob,) = spec.obligations
+    assert _agencies(ob, spec) == expected
+
+
 def test_untailed_paragraphs_go_to_the_texts_addressees() -> None:
     text = """
         一、財政
