@@ -576,6 +576,15 @@ def test_mechanisms_routine_meetings_and_follow_ups() -> None:
     assert label["sync_with"] == _find(spec, "公開", "規范性文件的廢止情況").id
 
 
+def test_a_notice_board_is_standing_disclosure() -> None:
+    text = "一、要求\n積極創建食品安全示范縣,取得登記證的小作坊建立安全信息公示欄。(市場監管局牽頭落實)\n"
+    spec = _drafted(text)[1]
+    (ob,) = spec.obligations
+    assert (ob.action, ob.subject) == ("公示", "取得登記證的小作坊安全信息")
+    assert schedule_to_dict(ob.schedule)["kind"] == "standing"
+    assert _drafted("一、要求\n各村建立公開欄。\n")[1].obligations == ()  # no information named
+
+
 def test_interpretation_said_to_be_simultaneous() -> None:
     text = "一、要求\n做好金融改革發展政策的解讀,做到同步聯動。(金融辦牽頭落實)\n"
     spec = _drafted(text)[1]

@@ -1702,6 +1702,12 @@ _ROUTINE_RE = re.compile(
     r"(?:制度|机制)"
 )
 
+# 「X建立Y公示欄」: Y about X is on show (長期公示).
+_BOARD_RE = re.compile(
+    r"(?P<who>[^，,；;]*?)(?:建立|设立|设置|完善|规范)(?:健全|完善)?(?P<x>[^，,；;]{2,20}?)"
+    r"(?:公示栏|公开栏|公告栏|公示牌|公开牌)$"
+)
+
 # 「A隨同B公開」「A連同B一并公開」: A is published with B (also inside 「建立…機制」).
 _ALONG_RE = re.compile(r"(?P<a>[^，,；;]{2,30}?)(?:随同|连同)(?P<b>[^，,；;]{1,20}?)(?:一并|一同|同步)?公开")
 
@@ -1770,6 +1776,17 @@ def _no_duty_clause(
             ob = Draft(
                 STATUTORY, ctx.writer.script_text("公開"), x_o, notes=[note], umbrella=x_h, derived=True
             )
+            _finish(ob, state, [])
+            out.append(ob)
+            return
+    board = _BOARD_RE.search(h)
+    if board:
+        # 小作坊建立安全信息公示欄: a notice board shows what it is for as long as it stands
+        who_o, who_h, _ = _strip_pre(o[board.start("who") : board.end("who")], board.group("who"))
+        x_o = o[board.start("x") : board.end("x")]
+        if len(who_h) + len(board.group("x")) >= 4:
+            note = "原文「建立…公示欄」：公示欄上的信息長期公示，請核對"
+            ob = Draft(When("standing"), ctx.writer.script_text("公示"), who_o + x_o, notes=[note])
             _finish(ob, state, [])
             out.append(ob)
             return
