@@ -1127,7 +1127,7 @@ REMITS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "国有资产",
             "营改增",  # a fiscal reform run by finance and tax together (財稅〔2016〕36號)
             "收费基金",  # 行政事業性收費和政府性基金, listed by finance and prices together
-            "项目库",  # the PPP project library is the finance ministry's (財金〔2015〕166號)
+            "项目库",  # the PPP project library (PPP 綜合信息平台) is kept by finance
             "项目入库",
         ),
     ),
@@ -1199,7 +1199,7 @@ REMITS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("法制|司法", ("规范性", "法制")),
     ("编办|机构编制", ("权力清单", "中介服务", "相对集中行政许可")),  # 編辦 reorganises who licenses
     # 行政審批局: the licences (相對集中行政許可權) and the intermediaries its approvals use
-    ("审批", ("审批", "核准", "备案", "许可", "政务服务", "不见面", "见一次面", "中介服务")),
+    ("审批", ("审批", "核准", "备案", "行政许可", "经营许可", "政务服务", "不见面", "见一次面", "中介服务")),
     ("公共资源", ("公共资源交易",)),
     ("国资", ("国有", "国资", "国企", "市属企业", "中央企业")),
 )
