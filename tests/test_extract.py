@@ -372,6 +372,28 @@ def test_remits_of_the_whole_sentence_when_the_subject_names_none() -> None:
     assert _agencies(ob, spec) == {"人行", "財政局"}  # 銀行信貸 and 政府債務; 商務局 has no part
 
 
+@pytest.mark.parametrize(
+    ("sentence", "tail", "expected"),
+    [
+        ("及時公開全面推開“營改增”相關配套措施", "財政局、國稅局、商務局", {"財政局", "國稅局"}),
+        ("實時更新年度內收費基金政策調整情況", "財政局、物價局、國稅局", {"財政局", "物價局"}),
+        ("及時公開降低企業用電成本政策措施", "發改委、物價局、國土局", {"發改委", "物價局"}),
+        ("定期發布最新的PPP項目入庫", "發改委、財政局", {"財政局"}),
+        ("及時公布中介服務事項清單", "編辦、行政審批局、市場監管局", {"編辦", "行政審批局"}),
+        ("及時公布企業設立后的經營許可清單", "編辦、行政審批局、市場監管局", {"行政審批局", "市場監管局"}),
+        (
+            "及時公開推進相對集中行政許可權改革試點情況",
+            "編辦、行政審批局、市場監管局",
+            {"編辦", "行政審批局"},
+        ),
+    ],
+)
+def test_remits_shared_by_two_agencies(sentence: str, tail: str, expected: set[str]) -> None:
+    spec = _drafted(f"一、要求\n{sentence}。({tail}按職責分工分別牽頭落實)\n")[1]
+    (ob,) = spec.obligations
+    assert _agencies(ob, spec) == expected
+
+
 def test_untailed_paragraphs_go_to_the_texts_addressees() -> None:
     text = """
         一、財政
@@ -387,6 +409,54 @@ def test_untailed_paragraphs_go_to_the_texts_addressees() -> None:
     gazette = _find(spec, "上網", "政府公報")  # the office's own business
     assert _agencies(gazette, spec) == {"縣政府辦公室"}
     assert _agencies(_find(spec, "公開", "財政收支情況"), spec) == {"財政局"}  # the tail still rules
+
+
+def test_untailed_paragraphs_proposals_incidents_and_press() -> None:
+    text = """
+        一、財政
+        每月公開財政收支情況。(財政局牽頭落實)
+        二、工作機制
+        (一)公開。對需要社會廣泛知曉的電視電話會議,要積極通過網絡直播等向社會公開。做好人大代表建議和政協委員提案辦理結果公開工作。
+        (二)回應。嚴格執行重大突發事件5小時內發布權威信息的時限要求。每年公開政府信息公開工作年度報告。
+        各鄉鎮、縣政府各部門要結合實際,制定具體實施方案。縣政府辦公室適時對落實情況進行督查。
+        """
+    draft, spec = _drafted(text)
+    # the office runs the government's own broadcasts and press releases, the others theirs
+    live = _find(spec, "直播", "社會廣泛知曉的電視電話會議")
+    assert _agencies(live, spec) == {"各鄉鎮", "縣政府各部門", "縣政府辦公室"}
+    # proposals: the office assigns them, the departments answer (not the townships)
+    proposals = _find(spec, "公開", "人大代表建議和政協委員提案辦理結果")
+    assert [(a.name, a.role and a.role.value) for a in proposals.agencies] == [
+        ("縣政府辦公室", "lead"),
+        ("縣政府各部門", "each"),
+    ]
+    assert "建議提案由縣政府辦公室交辦、督辦" in draft
+    # an incident binds the departments concerned, not every department
+    release = _find(spec, "發布", "權威信息")
+    assert _agencies(release, spec) == {"各鄉鎮", "有關部門", "縣政府辦公室"}
+    assert "事件觸發的義務由事發的地方和部門承擔" in draft
+    # the plain rules still hold for everything else
+    assert _agencies(_find(spec, "督查", "落實情況"), spec) == {"縣政府辦公室"}
+    assert _agencies(_find(spec, "公開", "政府信息公開工作年度報告"), spec) == {"各鄉鎮", "縣政府各部門"}
+
+
+def test_shared_functions_bind_the_tails_catch_all() -> None:
+    text = """
+        一、要求
+        圍繞年內實現“雙隨機、一公開”監管全覆蓋目標,統一公布縣級隨機抽查事項清單,及時公開抽查結果。公布投資核準事項清單。
+        年底實現80%以上政務服務事項在線辦理。(市場監管局、行政審批局、縣有關部門按職責分工負責落實)
+        """
+    spec = _drafted(text)[1]
+    goal = _find(spec, "實現", "“雙隨機、一公開”監管全覆蓋目標")
+    listing = _find(spec, "公布", "縣級隨機抽查事項清單")
+    # the means to the goal is due with it; a clause with its own time keeps it
+    assert schedule_to_dict(listing.schedule) == schedule_to_dict(goal.schedule)
+    assert _schedule(spec, "公開", "抽查結果")["working_days"] == 20
+    for ob in (goal, listing, _find(spec, "公開", "抽查結果")):
+        assert _agencies(ob, spec) == {"市場監管局", "縣有關部門"}
+    online = _find(spec, "實現", "80%以上政務服務事項在線辦理")
+    assert _agencies(online, spec) == {"行政審批局", "縣有關部門"}
+    assert _agencies(_find(spec, "公布", "投資核準事項清單"), spec) == {"行政審批局"}
 
 
 def test_no_addressee_words_no_default_agencies() -> None:
@@ -504,6 +574,15 @@ def test_mechanisms_routine_meetings_and_follow_ups() -> None:
     assert "抽檢信息" not in {ob.subject for ob in spec.obligations}  # spelled out by the next clause
     label = _schedule(spec, "標注", "已發布的原文件")
     assert label["sync_with"] == _find(spec, "公開", "規范性文件的廢止情況").id
+
+
+def test_a_notice_board_is_standing_disclosure() -> None:
+    text = "一、要求\n積極創建食品安全示范縣,取得登記證的小作坊建立安全信息公示欄。(市場監管局牽頭落實)\n"
+    spec = _drafted(text)[1]
+    (ob,) = spec.obligations
+    assert (ob.action, ob.subject) == ("公示", "取得登記證的小作坊安全信息")
+    assert schedule_to_dict(ob.schedule)["kind"] == "standing"
+    assert _drafted("一、要求\n各村建立公開欄。\n")[1].obligations == ()  # no information named
 
 
 def test_interpretation_said_to_be_simultaneous() -> None:

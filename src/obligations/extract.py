@@ -1125,10 +1125,15 @@ REMITS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "奖补资金",
             "PPP",
             "国有资产",
+            "营改增",  # a fiscal reform run by finance and tax together (財稅〔2016〕36號)
+            "收费基金",  # 行政事業性收費和政府性基金, listed by finance and prices together
+            "项目库",  # the PPP project library (PPP 綜合信息平台) is kept by finance
+            "项目入库",
         ),
     ),
     ("国税|地税|税务", ("税", "营改增", "办税", "纳税")),
-    ("物价|价格", ("价格", "收费", "定价", "指导价", "降费")),
+    # electricity is priced (用電, 電價); 收費基金 as for finance
+    ("物价|价格", ("价格", "收费", "定价", "指导价", "降费", "用电", "电价", "收费基金")),
     ("人行|人民银行", ("货币", "信贷", "银行", "金融领域")),
     ("金融", ("金融", "金融领域", "非法集资", "资本市场")),
     (
@@ -1192,8 +1197,9 @@ REMITS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("统计", ("统计",)),
     ("审计", ("审计",)),
     ("法制|司法", ("规范性", "法制")),
-    ("编办|机构编制", ("权力清单", "中介服务")),
-    ("审批", ("审批", "核准", "备案", "行政许可", "政务服务", "不见面", "见一次面")),
+    ("编办|机构编制", ("权力清单", "中介服务", "相对集中行政许可")),  # 編辦 reorganises who licenses
+    # 行政審批局: the licences (相對集中行政許可權) and the intermediaries its approvals use
+    ("审批", ("审批", "核准", "备案", "行政许可", "经营许可", "政务服务", "不见面", "见一次面", "中介服务")),
     ("公共资源", ("公共资源交易",)),
     ("国资", ("国有", "国资", "国企", "市属企业", "中央企业")),
 )
@@ -1635,6 +1641,7 @@ class _SentenceState:
     sentence_h: str = ""
     frame: tuple[str, str] | None = None  # 圍繞X, … : X, for the whole sentence
     simultaneous: list[Draft] = attrs.field(factory=list)  # 在公開X的同時, … : X
+    goal: When | None = None  # 圍繞年內實現X目標, … : the goal's deadline, for the means
 
 
 # A clause that starts with one of these is a verb phrase, not one more item of an object.
@@ -1670,6 +1677,9 @@ def _sentence_duties(sent_o: str, sent_h: str, ctx: _Context) -> list[Draft]:
         out.extend(made)
         state.carry = []
         state.topic = state.frame
+        if clause_h.startswith("围绕") and state.goal is None:
+            # 圍繞年內實現X目標,匯總形成并統一公布Y: Y is the means to the goal, due with it
+            state.goal = next((ob.when for ob in made if ob.when.kind == "once"), None)
     for ob in out:
         ob.quotes = [sent_o.strip()]
         ob.sentence = sent_h
@@ -1690,6 +1700,12 @@ _MECHANISM_RE = re.compile(
 _ROUTINE_RE = re.compile(
     r"^(?:实行|建立|健全|完善|落实|坚持)?(?P<s>[^，,；;]*?(?:例行|定期)[^，,；;]*?(?:新闻发布会|发布会|通气会|吹风会))"
     r"(?:制度|机制)"
+)
+
+# 「X建立Y公示欄」: Y about X is on show (長期公示).
+_BOARD_RE = re.compile(
+    r"(?P<who>[^，,；;]*?)(?:建立|设立|设置|完善|规范)(?:健全|完善)?(?P<x>[^，,；;]{2,20}?)"
+    r"(?:公示栏|公开栏|公告栏|公示牌|公开牌)$"
 )
 
 # 「A隨同B公開」「A連同B一并公開」: A is published with B (also inside 「建立…機制」).
@@ -1760,6 +1776,17 @@ def _no_duty_clause(
             ob = Draft(
                 STATUTORY, ctx.writer.script_text("公開"), x_o, notes=[note], umbrella=x_h, derived=True
             )
+            _finish(ob, state, [])
+            out.append(ob)
+            return
+    board = _BOARD_RE.search(h)
+    if board:
+        # 小作坊建立安全信息公示欄: a notice board shows what it is for as long as it stands
+        who_o, who_h, _ = _strip_pre(o[board.start("who") : board.end("who")], board.group("who"))
+        x_o = o[board.start("x") : board.end("x")]
+        if len(who_h) + len(board.group("x")) >= 4:
+            note = "原文「建立…公示欄」：公示欄上的信息長期公示，請核對"
+            ob = Draft(When("standing"), ctx.writer.script_text("公示"), who_o + x_o, notes=[note])
             _finish(ob, state, [])
             out.append(ob)
             return
@@ -1951,6 +1978,9 @@ def _clause_duties(o: str, h: str, units: list[_Unit], state: _SentenceState, ct
             live = bool(obj_h)
         all_tokens = tokens + [t for t in count_tokens if t not in tokens]
         when, notes = when_from(all_tokens, trigger)
+        if when is None and state.goal is not None and u.verb not in _INTERPRET and u.verb not in _ACTIVITY:
+            when = state.goal
+            notes.append("原文未寫時限：句首「圍繞…目標」的時間管到為目標所做的事，請核對")
         if when is not None and when.kind == "event" and own_dur is not None:
             state.trigger = when.trigger
         split = _period_split(obj_o, obj_h, when)
@@ -2358,6 +2388,14 @@ def _body_start(paras_h: list[str]) -> int:
 # 政府信息公開工作主管部門 under the 條例): the government gazette, supervision, assignment.
 _OFFICE_REMIT = ("公报", "督查", "督办", "交办", "门户网站")
 _OFFICE_RE = re.compile("政府办公[室厅]$|政府办$")
+# 人大代表建議、政協委員提案: assigned and supervised by the office, answered by the departments.
+_PROPOSALS = re.compile("建议提案|代表建议|委员提案")
+# Broadcasts and press releases: the government's own (its meetings, its press conferences) are
+# run by the office, which therefore joins the addressees for them.
+_PRESS = ("直播", "新闻发布", "权威信息")
+# Triggers that are incidents: the duty falls on the area and departments concerned (國辦發〔2016〕
+# 61號: 涉事地方和部門是第一責任主體), not on every department.
+_INCIDENT = re.compile("突发|事故|灾害|险情|疫情")
 
 
 def _is_all_addressee(name_h: str) -> bool:
@@ -2523,19 +2561,47 @@ def _merge_repeats(sentences: list[list[Draft]]) -> None:
 
 def _default_agencies(ob: Draft, ctx: _Context) -> None:
     """Agencies for a duty of a paragraph without a responsibility tail that names none: the
-    coordinating office for its own business (政府公報, 督查…), else the text's collective
-    addressees, each for itself (分別)."""
+    coordinating office for its own business (政府公報, 督查…), the office leading the departments
+    for 建議提案 (it assigns them, they answer), else the text's collective addressees, each for
+    itself (分別) — narrowed to those concerned (有關部門) for a duty an incident triggers, and
+    joined by the office for broadcasts and press releases (it runs the government's own)."""
 
-    words = _hans(ob.subject) + ob.context
+    subject_h = _hans(ob.subject)
+    words = subject_h + ob.context
     if ctx.office is not None and any(k in words for k in _OFFICE_REMIT):
         ob.agencies = [(ctx.office, None)]
         ob.notes.append(f"原文未寫責任單位：政府公報、督查等屬{clean_name(ctx.office)}的職責，請核對")
-    elif ctx.addressees:
-        ob.agencies = [(n, None) for n in ctx.addressees]
-        if len(ob.agencies) > 1:
-            ob.agencies[-1] = (ob.agencies[-1][0], Role.EACH)
-        said = clean_name(ctx.addressee_text) or "、".join(ctx.addressees)
-        ob.notes.append(f"原文本段沒有責任分工：按文中的主送對象「{said}」分別落實，請核對")
+        return
+    if not ctx.addressees:
+        return
+    said = clean_name(ctx.addressee_text) or "、".join(ctx.addressees)
+    departments = [n for n in ctx.addressees if "部门" in _hans(n)]
+    if ctx.office is not None and departments and _PROPOSALS.search(subject_h + ob.sentence):
+        ob.agencies = [(ctx.office, Role.LEAD)] + [(n, None) for n in departments]
+        ob.agencies[-1] = (ob.agencies[-1][0], Role.EACH)  # each department its own
+        office = clean_name(ctx.office)
+        ob.notes.append(
+            f"原文本段沒有責任分工：建議提案由{office}交辦、督辦，{'、'.join(departments)}承辦，請核對"
+        )
+        return
+    names = list(ctx.addressees)
+    notes = [f"原文本段沒有責任分工：按文中的主送對象「{said}」分別落實，請核對"]
+    trigger = ob.when.trigger or ""
+    if ob.when.kind == "event" and _INCIDENT.search(_hans(trigger)):
+        concerned = ctx.writer.script_text("有關部門")
+        narrowed = [concerned if "部门" in _hans(n) else n for n in names]
+        if narrowed != names:
+            names = list(dict.fromkeys(narrowed))
+            notes.append(
+                f"事件觸發的義務由事發的地方和部門承擔：「{'、'.join(departments)}」作「{concerned}」"
+            )
+    if ctx.office is not None and any(k in _hans(ob.action) + subject_h for k in _PRESS):
+        names.append(ctx.office)
+        notes.append(f"直播、新聞發布：政府自己的會議和發布由{clean_name(ctx.office)}承擔，請核對")
+    ob.agencies = [(n, None) for n in names]
+    if len(ob.agencies) > 1:
+        ob.agencies[-1] = (ob.agencies[-1][0], Role.EACH)
+    ob.notes.extend(notes)
 
 
 def _declare(ctx: _Context, name: str) -> str:
@@ -2600,10 +2666,21 @@ def _assign(tail: _Tail, ob: Draft, ctx: _Context) -> list[tuple[str, Role | Non
             if best >= 0:
                 chosen = [(n, nh) for s, n, nh in scores if (s >= 0 if every_hit else s == best)]
                 break
+    if tail.divided and len(chosen) < len(names) and _SHARED_FUNCTION.search(_hans(ob.subject)):
+        # 隨機抽查、政務服務: every department that inspects or serves has its part, so the tail's
+        # catch-all (市有關部門) joins the agency whose remit the subject names
+        chosen += [(n, nh) for n, nh in names if _CATCH_ALL.search(nh) and (n, nh) not in chosen]
     role = Role.EACH if tail.each and len(chosen) > 1 else Role.LEAD if tail.lead else None
     entries: list[tuple[str, Role | None]] = [(n, None) for n, _ in chosen]
     entries[-1] = (entries[-1][0], role)
     return entries
+
+
+# Functions every department exercises, each for its own field, although one agency leads them:
+# random inspections and their results (「雙隨機、一公開」, 國辦發〔2015〕58號) and government
+# services (政務服務事項, 國發〔2016〕55號). A duty about them also binds a tail's catch-all.
+_SHARED_FUNCTION = re.compile("双随机|随机抽查|抽查结果|政务服务事项")
+_CATCH_ALL = re.compile("有关|相关")
 
 
 def _covered_by_catch_all(tail: _Tail, ctx: _Context) -> list[tuple[str, str]]:
