@@ -9,9 +9,10 @@ shown), 2 usage error, 3 invalid spec, unreadable input or a year without holida
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import sys
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, NoReturn
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, NoReturn, ParamSpec
 
 import click
 
@@ -350,6 +351,25 @@ def _merge(parts: Iterable[Missing]) -> Missing:
 
 # ---- due ------------------------------------------------------------------------------------------
 
+P = ParamSpec("P")
+
+
+def _collector_paused(command: Callable[P, None]) -> Callable[P, None]:
+    """Run a command with the cyclic collector paused.
+
+    A short-lived command that allocates much and frees little: the collector would only rescan
+    the freshly imported modules (~10% of ``due``'s time). Reference counting still frees.
+    """
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        from obligations import collector
+
+        with collector.paused():
+            command(*args, **kwargs)
+
+    return run
+
 
 @click.command("due")
 @click.argument("specs", nargs=-1, type=click.Path())
@@ -409,6 +429,7 @@ def _merge(parts: Iterable[Missing]) -> Missing:
     help="table, json, csv or ics (or a format a plugin adds).",
 )
 @click.option("--bom", is_flag=True, help="With --format csv: start with a byte-order mark (Excel, WPS).")
+@_collector_paused
 def due(
     specs: tuple[str, ...],
     week: bool,
@@ -435,54 +456,6 @@ def due(
       obligations due --month --events events.csv
       obligations due --format ics > due.ics
     """
-    import gc
-
-    # A short-lived command that allocates much and frees little: the cyclic collector would only
-    # rescan the freshly imported modules (~10% of this command's time). Refcounting still frees.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        _due(
-            specs,
-            week,
-            next_week,
-            month,
-            quarter,
-            year,
-            date_from,
-            date_to,
-            today,
-            agency,
-            events_file,
-            holidays,
-            estimate,
-            fmt,
-            bom,
-            calendar_name,
-        )
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _due(
-    specs: tuple[str, ...],
-    week: bool,
-    next_week: bool,
-    month: bool,
-    quarter: bool,
-    year: bool,
-    date_from: dt.date | None,
-    date_to: dt.date | None,
-    today: dt.date | None,
-    agency: str | None,
-    events_file: str | None,
-    holidays: tuple[str, ...],
-    estimate: bool,
-    fmt: str,
-    bom: bool,
-    calendar_name: str = "cn",
-) -> None:
     lang = _lang()
     flags = {"week": week, "next_week": next_week, "month": month, "quarter": quarter, "year": year}
     chosen = _choose_range(flags, date_from, date_to, lang)

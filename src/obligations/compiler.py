@@ -9,15 +9,13 @@ render them. ``load`` is the raising convenience for library users.
 
 from __future__ import annotations
 
-import contextlib
 import errno
-import gc
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import attrs
 
-from obligations import parse_tree
+from obligations import collector, parse_tree
 from obligations.checker import check
 from obligations.diagnostics import Diagnostic, Span
 from obligations.errors import SpecError
@@ -117,25 +115,8 @@ def _os_reason(err: OSError) -> tuple[str, str]:
     return text, text
 
 
-@contextlib.contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a spec is compiled.
-
-    Parsing allocates hundreds of thousands of tokens and nodes that hold no reference cycles; the
-    collector, triggered by the allocation count, would rescan them again and again (a third of
-    a large compile). Reference counting still frees everything.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def compile_file(path: str | Path) -> Compiled:
-    with _no_cyclic_gc():
+    with collector.paused():  # tokens and nodes hold no cycles
         loader = _Loader()
         loader.load(Path(path), (), None)
         return _finish(_display(Path(path)), loader)
@@ -143,7 +124,7 @@ def compile_file(path: str | Path) -> Compiled:
 
 def compile_text(text: str, file: str = "<string>") -> Compiled:
     """Compile a spec held in memory. Includes are resolved against the current directory."""
-    with _no_cyclic_gc():
+    with collector.paused():  # tokens and nodes hold no cycles
         loader = _Loader()
         loader.sources[file] = text
         spec_file, diags = parse_tree.parse(text, file)

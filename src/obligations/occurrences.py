@@ -15,9 +15,7 @@ needs no holiday data (no roll, no working days) never consults the calendar at 
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import itertools
 import operator
 from collections.abc import Callable, Iterator, Sequence
@@ -27,7 +25,7 @@ from typing import NamedTuple, TypeVar
 import attrs
 import pendulum
 
-from obligations import script
+from obligations import collector, script
 from obligations.calendar import DayInfo, HolidayCalendar, china_calendar
 from obligations.errors import CalendarDataError
 from obligations.model import (
@@ -186,7 +184,7 @@ def expand(
         raise ValueError(f"the range starts ({start}) after it ends ({end})")
     engine = _Engine(spec, start, end, calendar or china_calendar(), events)
     out: list[DueSeries] = []
-    with _no_gc():
+    with collector.paused():  # occurrences hold no cycles; a year allocates a million
         for ob in sorted(spec.obligations, key=_id_of):
             out.extend(engine.series(ob))
     return out
@@ -209,7 +207,7 @@ def occurrences(
     series = expand(spec, start, end, events=events, calendar=calendar)
     date: _Built[pendulum.Date] = _Built(_Days._date_of)  # one Date per day, shared
     out: list[Occurrence] = []
-    with _no_gc():
+    with collector.paused():  # occurrences hold no cycles; a year allocates a million
         # Obligations in id order, agencies in name order and each agency's periods in order,
         # then a stable sort on the due instant alone: the order of sorting on (due, id, agency)
         # without a key tuple each. Agency before period matters when a roll puts several
@@ -269,22 +267,6 @@ def _objects(series: DueSeries, date: _Built[pendulum.Date]) -> list[Occurrence]
         Occurrence(ob, agency, a, b, trigger, due, day, est, moved, count, rule, until, applied, notes)
         for a, b, trigger, due, day, est, moved, until, applied, notes in columns
     ]
-
-
-@contextlib.contextmanager
-def _no_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while occurrences are built.
-
-    They hold no reference cycles, yet a year of a large spec allocates a million of them and
-    the collector, triggered by the allocation count, spent half the run finding nothing.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 _due_of = operator.attrgetter("due")
