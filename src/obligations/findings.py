@@ -14,22 +14,24 @@ import enum
 import itertools
 import math
 import operator
+from array import array
 from collections import Counter
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, overload
 
 import attrs
 
 from obligations import script
-from obligations.evidence import _gc_paused, _unchecked
+from obligations.evidence import _gc_paused, _timezone, _unchecked
+from obligations.evidence import wall_time as _wall
 
 if TYPE_CHECKING:
     import pendulum
 
     from obligations.calendar import HolidayCalendar
-    from obligations.evidence import EvidenceRecord, LoadResult, Period, Rejected
+    from obligations.evidence import EvidenceRecord, EvidenceTable, LoadResult, Rejected
     from obligations.model import Obligation, Spec
-    from obligations.occurrences import EventRecord, Occurrence
+    from obligations.occurrences import DueSeries, EventRecord, Occurrence
 
 
 class Status(enum.Enum):
@@ -70,7 +72,7 @@ class Finding:
 
 @attrs.frozen
 class CheckResult:
-    findings: tuple[Finding, ...]
+    findings: Sequence[Finding]  # ``Findings`` from ``check``: each built when asked for
     rejected: tuple[Rejected, ...]
     rows_read: int
     matched: int  # evidence rows that satisfied or were set against an occurrence
@@ -88,9 +90,14 @@ class CheckResult:
 
     @property
     def failing(self) -> bool:
+        if isinstance(self.findings, Findings):
+            counted = self.findings.status_counts()
+            return any(counted[status] for status in FAILING)
         return any(f.failing for f in self.findings)
 
     def counts(self) -> dict[str, int]:
+        if isinstance(self.findings, Findings):
+            return {status.value: n for status, n in self.findings.status_counts().items()}
         counted = Counter(f.status.value for f in self.findings)
         return {status.value: counted.get(status.value, 0) for status in Status}
 
@@ -156,6 +163,31 @@ def _calendar_bound(ob: Obligation) -> bool:
 def _pending(
     spec: Spec, as_of: dt.date, events: Sequence[EventRecord], calendar: HolidayCalendar | None
 ) -> list[Occurrence]:
+    """``_pending_series`` as ``Occurrence`` objects, sorted as ``occurrences`` sorts them."""
+    from obligations.occurrences import occurrences
+
+    out: list[Occurrence] = _pending_items(spec, as_of, events, calendar, occurrences)
+    out.sort(key=_occurrence_order)
+    return out
+
+
+def _pending_series(
+    spec: Spec, as_of: dt.date, events: Sequence[EventRecord], calendar: HolidayCalendar | None
+) -> list[DueSeries]:
+    """The series of ``expand`` behind ``_pending`` (the checker orders their items itself)."""
+    from obligations.occurrences import expand
+
+    found: list[DueSeries] = _pending_items(spec, as_of, events, calendar, expand)
+    return found
+
+
+def _pending_items(
+    spec: Spec,
+    as_of: dt.date,
+    events: Sequence[EventRecord],
+    calendar: HolidayCalendar | None,
+    expansion: Callable[..., list[Any]],
+) -> list[Any]:
     """Occurrences due after ``as_of`` (as far as each duty's window can have opened), as far as
     holiday data reaches, sorted as ``occurrences`` sorts them.
 
@@ -167,11 +199,10 @@ def _pending(
     groups: dict[tuple[dt.timedelta, bool], list[Obligation]] = {}
     for ob in spec.obligations:
         groups.setdefault((_horizon(ob), _calendar_bound(ob)), []).append(ob)
-    out: list[Occurrence] = []
+    out: list[Any] = []
     first = as_of + dt.timedelta(days=1)
     for (horizon, bound), members in groups.items():
-        out.extend(_pending_of(spec, members, bound, first, as_of + horizon, events, calendar))
-    out.sort(key=_occurrence_order)
+        out.extend(_pending_of(spec, members, bound, first, as_of + horizon, events, calendar, expansion))
     return out
 
 
@@ -183,30 +214,36 @@ def _pending_of(
     end: dt.date,
     events: Sequence[EventRecord],
     calendar: HolidayCalendar | None,
-) -> list[Occurrence]:
+    expansion: Callable[..., list[Any]],
+) -> list[Any]:
+    """What ``expansion`` (``occurrences`` or ``expand``) gives for ``members``: items that each
+    name their ``obligation``."""
     from obligations.errors import CalendarDataError
-    from obligations.occurrences import occurrences
 
     part = spec if len(members) == len(spec.obligations) else _part(spec, members)
     if not any(ob.schedule.kind == "event" for ob in part.obligations):
         events = ()  # they can only start the clocks of event duties
     try:
-        found = occurrences(part, first, end, events=events, calendar=calendar)
+        found = expansion(part, first, end, events=events, calendar=calendar)
     except CalendarDataError as err:
         if len(members) > 1 and not bound:  # most of them need no holiday data: halve
             half = len(members) // 2
             return [
-                *_pending_of(spec, members[:half], bound, first, end, events, calendar),
-                *_pending_of(spec, members[half:], bound, first, end, events, calendar),
+                *_pending_of(spec, members[:half], bound, first, end, events, calendar, expansion),
+                *_pending_of(spec, members[half:], bound, first, end, events, calendar, expansion),
             ]
         if len(members) > 1:
-            return [o for ob in members for o in _pending_of(spec, [ob], bound, first, end, events, calendar)]
+            return [
+                o
+                for ob in members
+                for o in _pending_of(spec, [ob], bound, first, end, events, calendar, expansion)
+            ]
         # Stop well before the year without data: a rolled or counted deadline near the end of
         # the last covered year may reach into it.
         end = min(end - dt.timedelta(days=31), dt.date(err.year - 1, 11, 30))
         if end < first:
             return []
-        return _pending_of(spec, members, bound, first, end, events, calendar)
+        return _pending_of(spec, members, bound, first, end, events, calendar, expansion)
     if part is spec:
         return found
     ids = {ob.id for ob in members}
@@ -247,10 +284,11 @@ def check(
     agency: str | None = None,
 ) -> CheckResult:
     """Set every evidence row against the occurrences due from ``start`` (and open by ``as_of``)."""
-    records = [load.records for load in evidence]
+    zone = _timezone(spec.timezone)
+    tables = [_table(load.records, zone) for load in evidence]
     rejected = tuple(r for load in evidence for r in load.rejected)
     rows_read = sum(load.rows_read for load in evidence)
-    return _check(spec, start, as_of, events, calendar, records, rejected, rows_read, agency)
+    return _check(spec, start, as_of, events, calendar, tables, rejected, rows_read, agency)
 
 
 def check_records(
@@ -264,7 +302,18 @@ def check_records(
     agency: str | None = None,
 ) -> CheckResult:
     """``check`` for records already in memory (every one counts as a row read)."""
-    return _check(spec, start, as_of, events, calendar, [records], (), len(records), agency)
+    table = _table(records, _timezone(spec.timezone))
+    return _check(spec, start, as_of, events, calendar, [table], (), len(records), agency)
+
+
+def _table(records: Sequence[EvidenceRecord], zone: Any) -> EvidenceTable:
+    """The columns of ``records``: a loader's own table, else made from the records."""
+    from obligations.evidence import EvidenceTable
+
+    table = getattr(records, "table", None)
+    if isinstance(table, EvidenceTable) and table.zone is zone:
+        return table
+    return EvidenceTable.from_records(records, zone)
 
 
 def _check(
@@ -273,30 +322,41 @@ def _check(
     as_of: pendulum.DateTime,
     events: Sequence[EventRecord],
     calendar: HolidayCalendar | None,
-    records: Sequence[Sequence[EvidenceRecord]],
+    tables: Sequence[EvidenceTable],
     rejected: tuple[Rejected, ...],
     rows_read: int,
     agency: str | None,
 ) -> CheckResult:
-    """Check the records of each sequence of ``records``, in order."""
-    # A check of a million rows builds a million findings, and has as many records and
-    # occurrences alive; none holds a reference cycle, and collections triggered by the
-    # allocation count would walk them all again and again.
+    """Check the rows of each table, in order."""
+    # No object is built per row or per finding here (``Findings`` builds them when asked), and
+    # what is built holds no reference cycle: the collector would only walk it again and again.
     with _gc_paused():
-        return _Matcher(spec, start, as_of, events, calendar).run(records, rejected, rows_read, agency)
+        return _Matcher(spec, start, as_of, events, calendar).run(tables, rejected, rows_read, agency)
+
+
+# A slot's verdict, before it is a Finding; and the kinds of compact findings (``Findings``).
+_STATUSES = tuple(Status)
+_ON_TIME, _LATE, _MISSING, _PENDING = Status.ON_TIME, Status.LATE, Status.MISSING, Status.PENDING
+_SHORT, _GAP = Status.SHORT, Status.GAP
+_WRONG, _UNMATCHED, _DUPLICATE = Status.WRONG_AGENCY, Status.UNMATCHED, Status.DUPLICATE
 
 
 class _Slot:
-    """One occurrence, the evidence that meets it (in publication order) and its duplicates."""
+    """One occurrence (item ``k`` of an expanded series), the rows that meet it (in publication
+    order, as global row numbers) and its duplicates."""
 
-    __slots__ = ("dups", "evidence", "occ", "opens", "seqs")
+    __slots__ = ("detail", "due", "dups", "evidence", "k", "opens", "seqs", "series", "status")
 
-    def __init__(self, occ: Occurrence, opens: dt.datetime | None) -> None:
-        self.occ = occ
+    def __init__(self, series: DueSeries, k: int, due: int, opens: int | None) -> None:
+        self.series = series
+        self.k = k
+        self.due = due  # the due instant (``_wall``)
         self.opens = opens  # when publication starts to count; None: any time before the due instant
-        self.evidence: list[EvidenceRecord] | None = None  # made with the first
-        self.dups: list[Finding] | None = None  # DUPLICATE findings, in the order they were made
+        self.evidence: list[int] | None = None  # made with the first
+        self.dups: list[int] | None = None  # rows that are duplicates, in the order they were placed
         self.seqs: list[int] | None = None  # their placement numbers, kept when another slot ties
+        self.status: Status = _MISSING  # the verdict (``_Matcher._judge``)
+        self.detail = ""
 
 
 _DONE: Any = None  # a slot already judged (``_Matcher._ordered``)
@@ -312,36 +372,38 @@ class _Series:
         self.ob = ob
         self.label = label
         self.slots: list[_Slot] = []
-        self.dues: list[dt.datetime] = []
+        self.dues: list[int] = []
         self.multi = ob.schedule.kind in ("count", "realtime")  # every row counts: no duplicates
-        self.rows: list[EvidenceRecord] = []
+        self.rows: list[int] = []
         self.open_from = 0  # every slot before this one holds evidence
-        self.by_period: dict[tuple[dt.date | None, dt.date | None], _Slot] | None = None
+        self.by_period: dict[tuple[int, int], _Slot] | None = None
 
-    def for_period(self, period: Period) -> _Slot | None:
+    def for_period(self, period: tuple[int, int]) -> _Slot | None:
         if self.by_period is None:
             self.by_period = {}
             for slot in self.slots:  # the first occurrence of a period wins
-                self.by_period.setdefault((slot.occ.period_start, slot.occ.period_end), slot)
-        return self.by_period.get((period.start, period.end))
+                starts, ends = slot.series.period_starts, slot.series.period_ends
+                if starts is not None and ends is not None:
+                    self.by_period.setdefault((starts[slot.k], ends[slot.k]), slot)
+        return self.by_period.get(period)
 
 
-_published_at = operator.attrgetter("published_at")
-_UNSEEN: Any = object()
-_target_key = operator.attrgetter("obligation", "subject", "agency")  # what rules 1 and 2 look at
-_BATCH = 1 << 16
 _new_finding = _unchecked(Finding)  # Finding(*every field): there is nothing to check
 _elapsed = dt.datetime.__sub__  # a plain timedelta; pendulum's subtraction builds an Interval
+_US = 1_000_000
+_DAY_US = 86_400 * _US
 
 
 class _Matcher:
-    """The one implementation of the rules of docs/checking.md.
+    """The one implementation of the rules of docs/checking.md, on ints.
 
-    Rows are resolved (obligation, agency label) once per distinct (id, subject, agency), grouped
-    by the occurrences they can meet, and each group is set against its occurrences in order of
-    publication: groups share nothing, so this is the order of the rules. Findings are then put in
-    the order of (due, obligation, agency, first publication) without sorting them all: slots
-    are made in that order, and each slot's findings follow it.
+    Occurrences are the items of ``expand``'s series (no ``Occurrence`` is built unless a finding
+    is asked for); rows are a table's columns: a target key, a wall time in microseconds and a
+    period. Rows are resolved (obligation, agency label) once per distinct (id, subject, agency),
+    grouped by the occurrences they can meet, and each group is set against its occurrences in
+    order of publication: groups share nothing, so this is the order of the rules. Findings are
+    then put in the order of (due, obligation, agency, first publication) without sorting them
+    all: slots are made in that order, and each slot's findings follow it.
     """
 
     def __init__(
@@ -352,63 +414,91 @@ class _Matcher:
         events: Sequence[EventRecord],
         calendar: HolidayCalendar | None,
     ) -> None:
-        from obligations.occurrences import occurrences
+        from obligations.occurrences import _Built, _Days, expand
 
         self.spec = spec
         self.start = start
         self.as_of = as_of
         self.tz = spec.timezone
-        occs = occurrences(spec, start, as_of.date(), events=events, calendar=calendar)
-        occs += _pending(spec, as_of.date(), events, calendar)  # all due later
+        self.zone = _timezone(spec.timezone)
+        self.now = _wall(as_of, self.zone)
+        self.dues: dict[int, int] = {}  # id(due DateTime) → _wall, for the shared instants
+        self._keep: list[Any] = []  # the objects whose ids key ``dues``
+        main = expand(spec, start, as_of.date(), events=events, calendar=calendar)
+        pending = _pending_series(spec, as_of.date(), events, calendar)  # all due later
         self.series: dict[tuple[str, str], _Series] = {}
         self.slots: list[_Slot] = []  # every slot, in (due, obligation, agency) order
         self.in_run: list[bool] = []  # the slot shares (due, obligation, agency) with the one before
-        if not self._make_slots(occs):  # occurrences() sorts so; if it ever does not, sort here
-            occs.sort(key=_occurrence_order)
+        items = self._items(main)
+        items.sort(key=operator.itemgetter(0))  # stable: occurrences() sorts so, on the due alone
+        later = self._items(pending)
+        later.sort(key=operator.itemgetter(0, 1, 2))
+        items += later
+        if not self._make_slots(items):  # expand() gives (id, agency) order; if it ever does not
+            items.sort(key=operator.itemgetter(0, 1, 2))
             self.series, self.slots, self.in_run = {}, [], []
-            self._make_slots(occs)
+            self._make_slots(items)
         self._by_subject: dict[str, list[Obligation]] | None = None
         self._labels: dict[str, dict[str, str]] = {}
         self._agency_keys: dict[str, str] = {}
         self._targets: dict[tuple[str | None, str | None, str], _Series | Obligation | None] = {}
-        self.loose: list[Finding] = []  # wrong-agency and unmatched rows: no due instant
+        self.loose: list[tuple[Any, ...]] = []  # wrong-agency and unmatched rows: no due instant
         self.matched = 0
         self.unmatched = 0
         self._placed = 0
+        self.rows = _Rows()
+        self._built: dict[int, tuple[DueSeries, list[Occurrence]]] = {}  # id(series) → its objects
+        self._dates: Any = _Built(_Days._date_of)  # one Date per day, shared (as occurrences())
 
-    def _make_slots(self, occs: list[Occurrence]) -> bool:
+    def _items(self, found: list[DueSeries]) -> list[tuple[int, str, str, DueSeries, int]]:
+        """(due, obligation id, agency, series, index) of every item of ``found``, in order."""
+        dues, keep, zone = self.dues, self._keep, self.zone
+        out: list[tuple[int, str, str, DueSeries, int]] = []
+        for series in found:
+            ob_id, agency = series.obligation.id, series.agency
+            walls = []
+            for due in series.dues:
+                wall = dues.get(id(due))
+                if wall is None:
+                    wall = dues[id(due)] = _wall(due, zone)
+                    keep.append(due)
+                walls.append(wall)
+            out.extend(
+                zip(
+                    walls,
+                    itertools.repeat(ob_id),
+                    itertools.repeat(agency),
+                    itertools.repeat(series),
+                    range(len(walls)),
+                    strict=False,
+                )
+            )
+        return out
+
+    def _make_slots(self, items: list[tuple[int, str, str, DueSeries, int]]) -> bool:
         """A slot for each occurrence whose window has opened, in order; False, and unfinished,
-        when ``occs`` are not in (due, obligation id, agency) order."""
-        as_of, tz, slots, in_run, by_key = self.as_of, self.tz, self.slots, self.in_run, self.series
-        begins: dict[dt.date, pendulum.DateTime] = {}
-        spans: dict[tuple[dt.date, dt.date], dt.timedelta] = {}
-        last_due: dt.datetime | None = None
+        when ``items`` are not in (due, obligation id, agency) order."""
+        now, slots, in_run, by_key = self.now, self.slots, self.in_run, self.series
+        begins: dict[int, int] = {}
+        last_due: int | None = None
         last_key: tuple[str, str] = ("", "")
-        for occ in occs:
-            due = occ.due
-            first = occ.period_start
-            opens: dt.datetime | None
-            if first is not None and occ.trigger is None:  # a period's window (most of them)
-                opens = begins.get(first)
-                if opens is None or due < opens:
-                    opens = _opens(occ, tz, begins, spans)
-            else:
-                opens = _opens(occ, tz, begins, spans)
-            if opens is not None and opens > as_of:
+        for due, ob_id, agency, series, k in items:
+            opens = self._opens(series, k, due, begins)
+            if opens is not None and opens > now:
                 continue  # its window has not started: not due, not pending, simply not yet
-            key = (occ.obligation.id, occ.agency)
+            key = (ob_id, agency)
             tied = False
             if last_due is not None and due <= last_due:
                 if due < last_due or key < last_key:
                     return False
                 tied = key == last_key
             last_due, last_key = due, key
-            series = by_key.get(key)
-            if series is None:
-                series = by_key[key] = _Series(occ.obligation, occ.agency)
-            slot = _Slot(occ, opens)
-            series.slots.append(slot)
-            series.dues.append(due)
+            owed = by_key.get(key)
+            if owed is None:
+                owed = by_key[key] = _Series(series.obligation, agency)
+            slot = _Slot(series, k, due, opens)
+            owed.slots.append(slot)
+            owed.dues.append(due)
             if tied:  # its findings are ordered with the previous slot's: remember placements
                 slot.seqs = []
                 if slots[-1].seqs is None:
@@ -416,6 +506,30 @@ class _Matcher:
             in_run.append(tied)
             slots.append(slot)
         return True
+
+    def _opens(self, series: DueSeries, k: int, due: int, begins: dict[int, int]) -> int | None:
+        """``_opens`` (docs/checking.md, "Windows") of item ``k`` of ``series``, as a wall time."""
+        triggers = series.triggers
+        if triggers is not None and triggers[k] is not None:
+            trigger = _wall(triggers[k].occurred_at, self.zone)
+            return None if due < trigger else trigger  # a lead before an event: any time before
+        starts = series.period_starts
+        if starts is None:
+            return None
+        first = starts[k]
+        start = begins.get(first)
+        if start is None:
+            import pendulum
+
+            day = dt.date.fromordinal(first)
+            begun = pendulum.datetime(day.year, day.month, day.day, tz=self.tz)
+            start = begins[first] = _wall(begun, self.zone)
+        if due >= start:
+            return start
+        # A lead time (每日 提前48小時): the window is one period long, ending at the due instant.
+        ends = series.period_ends
+        assert ends is not None
+        return due - (ends[k] - first + 1) * _DAY_US
 
     def labels(self, ob: Obligation) -> dict[str, str]:
         found = self._labels.get(ob.id)
@@ -426,47 +540,47 @@ class _Matcher:
     # -- the rows --------------------------------------------------------------------------------
     def run(
         self,
-        records: Sequence[Sequence[EvidenceRecord]],
+        tables: Sequence[EvidenceTable],
         rejected: tuple[Rejected, ...],
         rows_read: int,
         agency: str | None,
     ) -> CheckResult:
-        targets, loose = self._targets, self.loose
-        for batch in records:  # rules 1 and 2: which obligation, which agency
-            for start in range(0, len(batch), _BATCH):
-                part = batch[start : start + _BATCH]
-                found = map(targets.get, map(_target_key, part), itertools.repeat(_UNSEEN))
-                for record, target in zip(part, found, strict=True):
-                    if target is _UNSEEN:
-                        target = self._target(record)
-                    if isinstance(target, _Series):
-                        target.rows.append(record)
-                    elif target is None:
-                        self._unmatched(record, NO_OBLIGATION)
-                    else:
-                        self.matched += 1
-                        finding = Finding(Status.WRONG_AGENCY, target.id, record.agency, None, (record,))
-                        loose.append(finding)
+        rows = self.rows
+        for table in tables:  # rules 1 and 2: which obligation, which agency
+            base = rows.add(table)
+            targets = [self._target(key) for key in table.targets]
+            add = [t.rows.append if isinstance(t, _Series) else None for t in targets]
+            for g, key in enumerate(table.keys, base):
+                append = add[key]
+                if append is not None:
+                    append(g)
+                    continue
+                target = targets[key]
+                name = table.targets[key][2]
+                if target is None:
+                    self._unmatched(g, name, NO_OBLIGATION)
+                elif not isinstance(target, _Series):
+                    self.matched += 1
+                    self.loose.append((target.id, name, rows.times[g], _WRONG, g, ""))
         for series in self.series.values():
             if series.rows:
                 self._place(series)  # rules 3 and 4, in order of publication
         self.series, self._targets = {}, {}  # the slots hold all that is left to judge
         findings = self._ordered()
         if agency is not None:
-            findings = [f for f in findings if self._concerns(f, agency)]
+            findings = Findings(tuple(f for f in findings if self._concerns(f, agency)))
         return CheckResult(
-            tuple(findings), rejected, rows_read, self.matched, self.unmatched, self.start, self.as_of
+            findings, rejected, rows_read, self.matched, self.unmatched, self.start, self.as_of
         )
 
-    def _target(self, record: EvidenceRecord) -> _Series | Obligation | None:
+    def _target(self, key: tuple[str | None, str | None, str]) -> _Series | Obligation | None:
         """The series a row can meet; the obligation alone for a wrong agency; None for none."""
-        key = _target_key(record)
         if key in self._targets:
             return self._targets[key]
-        ob = self._obligation(record)
+        ob = self._obligation(*key)
         target: _Series | Obligation | None = ob
         if ob is not None:
-            label = self.labels(ob).get(self._agency_key(record.agency))
+            label = self.labels(ob).get(self._agency_key(key[2]))
             if label is not None:
                 target = self.series.get((ob.id, label))
                 if target is None:  # no occurrence in the checked range
@@ -476,17 +590,19 @@ class _Matcher:
 
     def _place(self, series: _Series) -> None:
         rows = series.rows
-        rows.sort(key=_published_at)  # stable: rows published at one instant keep file order
+        times, periods = self.rows.times, self.rows.periods
+        rows.sort(key=times.__getitem__)  # stable: rows published at one instant keep file order
+        spans = self.rows.spans
         slots, dues, multi = series.slots, series.dues, series.multi
         n = len(slots)
-        ob_id, label = series.ob.id, series.label
-        bisect_left, new_finding, duplicate = bisect.bisect_left, _new_finding, Status.DUPLICATE
+        bisect_left = bisect.bisect_left
         placed = self._placed
-        for record in rows:
-            moment = record.published_at
+        for g in rows:
+            moment = times[g]
             slot: _Slot | None = None
-            if record.period is not None:  # 1. the period the row states
-                slot = series.for_period(record.period)
+            p = periods[g]
+            if p:  # 1. the period the row states
+                slot = series.for_period(spans[p])
             if slot is None and n:
                 # 2. the first occurrence due at or after the row whose window holds it (one
                 # still open, else the first already met); windows open in due order
@@ -515,20 +631,18 @@ class _Matcher:
                     elif i > 0:
                         slot = slots[i - 1]
             if slot is None:
-                self._unmatched(record, OUTSIDE_RANGE, ob_id)
+                self._unmatched(g, self.rows.agency(g), OUTSIDE_RANGE, series.ob.id)
                 continue
             evidence = slot.evidence
             if evidence is None:
-                slot.evidence = [record]
+                slot.evidence = [g]
             elif multi:
-                evidence.append(record)
+                evidence.append(g)
             else:  # 4. met already: a duplicate
-                occ = slot.occ
-                dup = new_finding(duplicate, ob_id, label, occ, (record,), occ.due, None, "")
                 if slot.dups is None:
-                    slot.dups = [dup]
+                    slot.dups = [g]
                 else:
-                    slot.dups.append(dup)
+                    slot.dups.append(g)
                 if slot.seqs is not None:
                     slot.seqs.append(placed)
             placed += 1
@@ -536,24 +650,24 @@ class _Matcher:
         self._placed = placed
         series.rows = []
 
-    def _unmatched(self, record: EvidenceRecord, why: str, ob_id: str = "") -> None:
+    def _unmatched(self, g: int, agency: str, why: str, ob_id: str = "") -> None:
         self.unmatched += 1
-        self.loose.append(Finding(Status.UNMATCHED, ob_id, record.agency, None, (record,), detail=why))
+        self.loose.append((ob_id, agency, self.rows.times[g], _UNMATCHED, g, why))
 
-    def _obligation(self, record: EvidenceRecord) -> Obligation | None:
-        if record.obligation:
-            return self.spec.obligation(record.obligation)
-        if not record.subject:
+    def _obligation(self, ob_id: str | None, subject: str | None, agency: str) -> Obligation | None:
+        if ob_id:
+            return self.spec.obligation(ob_id)
+        if not subject:
             return None
         if self._by_subject is None:
             self._by_subject = {}
             obs = self.spec.obligations
             for ob, key in zip(obs, script.keys(ob.subject for ob in obs), strict=True):
                 self._by_subject.setdefault(key, []).append(ob)
-        candidates = self._by_subject.get(script.key(record.subject), [])
-        agency = self._agency_key(record.agency)
+        candidates = self._by_subject.get(script.key(subject), [])
+        who = self._agency_key(agency)
         for ob in candidates:  # the subject may be shared: prefer an obligation the agency owes
-            if agency in self.labels(ob):
+            if who in self.labels(ob):
                 return ob
         return candidates[0] if candidates else None
 
@@ -566,18 +680,22 @@ class _Matcher:
         return cached
 
     # -- verdicts and their order ----------------------------------------------------------------
-    def _ordered(self) -> list[Finding]:
+    def _ordered(self) -> Findings:
         """Every finding in (due, obligation, agency, first publication) order, ties in the order
-        they were made (the placement of rows before the verdicts of occurrences).
+        they were made (the placement of rows before the verdicts of occurrences), as compact
+        entries: a slot (its verdict), a (slot, row) pair (a duplicate), a loose row.
 
         Slots are in (due, obligation, agency) order, and each slot's findings share that: only
         its verdict and its duplicates need ordering (by first publication), and the rare slots
         sharing the whole key with a neighbour are ordered together.
         """
-        out: list[Finding] = []
-        append, extend, verdict_of = out.append, out.extend, self._verdict
+        out: list[Any] = []
+        append, extend, judge = out.append, out.extend, self._judge
+        counts = dict.fromkeys(_STATUSES, 0)
+        times = self.rows.times
         slots, in_run = self.slots, self.in_run
         n = len(slots)
+        dups_total = 0
         for i, slot in enumerate(slots):
             if in_run[i]:
                 continue  # ordered with the first slot of its run
@@ -585,97 +703,132 @@ class _Matcher:
                 j = i + 1
                 while j < n and in_run[j]:
                     j += 1
+                for member in slots[i:j]:
+                    counts[judge(member)] += 1
+                    dups_total += len(member.dups or ())
                 extend(self._run(slots[i:j]))
                 continue
-            slots[i] = _DONE  # let it go as soon as it is judged
-            verdict = verdict_of(slot)
+            slots[i] = _DONE
+            counts[judge(slot)] += 1
             dups = slot.dups
             if dups is None:
-                append(verdict)
+                append(slot)
                 continue
+            dups_total += len(dups)
             # Duplicates were published no earlier than the first evidence; those published at
             # the same instant were made before the verdict, and come first.
-            first = verdict.evidence[0].published_at
+            assert slot.evidence is not None
+            first = times[slot.evidence[0]]
             k = 0
-            while k < len(dups) and dups[k].evidence[0].published_at <= first:
+            while k < len(dups) and times[dups[k]] <= first:
                 k += 1
+            pairs = [(slot, g) for g in dups]
             if k:
-                extend(dups[:k])
-                append(verdict)
-                extend(dups[k:])
+                extend(pairs[:k])
+                append(slot)
+                extend(pairs[k:])
             else:
-                append(verdict)
-                extend(dups)
-        self.loose.sort(key=_loose_order)
-        extend(self.loose)
+                append(slot)
+                extend(pairs)
+        counts[_DUPLICATE] += dups_total
+        loose = self.loose
+        loose.sort(key=operator.itemgetter(0, 1, 2))
+        for item in loose:
+            counts[item[3]] += 1
+        out.extend(loose)
         self.slots, self.in_run, self.loose = [], [], []
-        return out
+        return Findings(out, self.finding, counts)
 
-    def _run(self, run: list[_Slot]) -> list[Finding]:
+    def _run(self, run: list[_Slot]) -> list[Any]:
+        times = self.rows.times
         keyed: list[tuple[Any, ...]] = []
         for index, slot in enumerate(run):
-            for seq, dup in zip(slot.seqs or (), slot.dups or (), strict=True):
-                keyed.append((_first(dup), 0, seq, dup))
-            verdict = self._verdict(slot)
-            keyed.append((_first(verdict), 1, index, verdict))
+            for seq, g in zip(slot.seqs or (), slot.dups or (), strict=True):
+                keyed.append(((1, times[g]), 0, seq, (slot, g)))
+            first = (1, times[slot.evidence[0]]) if slot.evidence else (0, 0)
+            keyed.append((first, 1, index, slot))
         keyed.sort(key=lambda item: item[:3])
         return [item[3] for item in keyed]
 
-    def _verdict(self, slot: _Slot) -> Finding:
-        occ = slot.occ
-        ob_id, kind = occ.obligation.id, occ.obligation.schedule.kind
-        due_passed = occ.due <= self.as_of
-        if slot.evidence is None and kind != "count":
-            status = Status.MISSING if due_passed else Status.PENDING
-            return _new_finding(status, ob_id, occ.agency, occ, (), occ.due, None, "")
-        evidence = tuple(slot.evidence or ())  # placed in order of publication
-        if kind == "count":
-            return self._count(slot, evidence, due_passed)
-        if kind == "realtime":
-            gap = self._longest_gap(slot, evidence)
+    def _judge(self, slot: _Slot) -> Status:
+        """The slot's verdict (kept in it, with its detail): docs/checking.md, after the rules."""
+        series = slot.series
+        kind = series.obligation.schedule.kind
+        due_passed = slot.due <= self.now
+        evidence = slot.evidence
+        status: Status
+        if evidence is None and kind != "count":
+            status = _MISSING if due_passed else _PENDING
+        elif kind == "count":
+            found = len(evidence or ())
+            need = series.min_count
+            slot.detail = f"{found}/{need}"
+            if found >= need:
+                assert evidence is not None
+                status = _ON_TIME if self.rows.times[evidence[need - 1]] <= slot.due else _LATE
+            else:
+                status = _SHORT if due_passed else _PENDING
+        else:
+            assert evidence is not None
+            gap = self._longest_gap(slot, evidence) if kind == "realtime" else None
             if gap is not None:
-                return Finding(Status.GAP, ob_id, occ.agency, occ, evidence, occ.due, detail=_hours(gap))
-        first = evidence[0].published_at
-        if first <= occ.due:
-            return Finding(Status.ON_TIME, ob_id, occ.agency, occ, evidence, occ.due)
-        return Finding(Status.LATE, ob_id, occ.agency, occ, evidence, occ.due, _elapsed(first, occ.due))
+                status = _GAP
+                slot.detail = _hours(dt.timedelta(microseconds=gap))
+            else:
+                status = _ON_TIME if self.rows.times[evidence[0]] <= slot.due else _LATE
+        slot.status = status
+        return status
 
-    def _count(self, slot: _Slot, evidence: tuple[EvidenceRecord, ...], due_passed: bool) -> Finding:
-        occ = slot.occ
-        need = occ.min_count
-        detail = f"{len(evidence)}/{need}"
-        if len(evidence) >= need:
-            enough = evidence[need - 1].published_at
-            if enough <= occ.due:
-                return Finding(
-                    Status.ON_TIME, occ.obligation.id, occ.agency, occ, evidence, occ.due, detail=detail
-                )
-            return Finding(
-                Status.LATE,
-                occ.obligation.id,
-                occ.agency,
-                occ,
-                evidence,
-                occ.due,
-                _elapsed(enough, occ.due),
-                detail,
-            )
-        status = Status.SHORT if due_passed else Status.PENDING
-        return Finding(status, occ.obligation.id, occ.agency, occ, evidence, occ.due, detail=detail)
-
-    def _longest_gap(self, slot: _Slot, evidence: tuple[EvidenceRecord, ...]) -> dt.timedelta | None:
+    def _longest_gap(self, slot: _Slot, evidence: list[int]) -> int | None:
         """The longest interval of the day without an update, if longer than the allowed gap."""
-        schedule = slot.occ.obligation.schedule
+        schedule = slot.series.obligation.schedule
         limit = getattr(schedule, "max_gap", None)
         if limit is None or slot.opens is None:
             return None
         if limit.unit.value != "hour":
             return None  # a gap of a day or more cannot be exceeded within one day's window
-        allowed = dt.timedelta(hours=limit.amount)
-        day_end = min(slot.occ.due, self.as_of)
-        marks = [slot.opens, *(r.published_at for r in evidence if r.published_at <= day_end), day_end]
-        longest = max(_elapsed(b, a) for a, b in itertools.pairwise(marks))
+        allowed = limit.amount * 3600 * _US
+        times = self.rows.times
+        day_end = min(slot.due, self.now)
+        marks = [slot.opens, *(times[g] for g in evidence if times[g] <= day_end), day_end]
+        longest = max(b - a for a, b in itertools.pairwise(marks))
         return longest if longest > allowed else None
+
+    # -- findings, when asked for ------------------------------------------------------------------
+    def finding(self, entry: Any) -> Finding:
+        """The ``Finding`` of one compact entry of ``_ordered``."""
+        record = self.rows.record
+        if isinstance(entry, _Slot):
+            occ = self.occurrence(entry)
+            ob_id, status = occ.obligation.id, entry.status
+            evidence = tuple(map(record, entry.evidence or ()))
+            if status is _MISSING or (status is _PENDING and not entry.detail):
+                return _new_finding(status, ob_id, occ.agency, occ, (), occ.due, None, "")
+            if status is _LATE:
+                need = occ.min_count if occ.obligation.schedule.kind == "count" else 1
+                lateness = _elapsed(evidence[need - 1].published_at, occ.due)
+                return Finding(status, ob_id, occ.agency, occ, evidence, occ.due, lateness, entry.detail)
+            return Finding(status, ob_id, occ.agency, occ, evidence, occ.due, detail=entry.detail)
+        if len(entry) == 2:
+            slot, g = entry
+            occ = self.occurrence(slot)
+            return _new_finding(
+                _DUPLICATE, occ.obligation.id, occ.agency, occ, (record(g),), occ.due, None, ""
+            )
+        ob_id, _, _, status, g, why = entry
+        row = record(g)
+        if status is _WRONG:
+            return Finding(status, ob_id, row.agency, None, (row,))
+        return Finding(status, ob_id, row.agency, None, (row,), detail=why)
+
+    def occurrence(self, slot: _Slot) -> Occurrence:
+        """The ``Occurrence`` of a slot: the one ``occurrences()`` builds (once per series)."""
+        from obligations.occurrences import _objects
+
+        built = self._built.get(id(slot.series))
+        if built is None:
+            built = self._built[id(slot.series)] = (slot.series, _objects(slot.series, self._dates))
+        return built[1][slot.k]
 
     def _concerns(self, finding: Finding, agency: str) -> bool:
         """Findings of the agency's occurrences, and evidence it published (a wrong-agency row
@@ -688,6 +841,106 @@ class _Matcher:
             return False
         ob = self.spec.obligation(finding.obligation)
         return ob is not None and key in self.labels(ob)
+
+
+class _Rows:
+    """The rows of every table checked, numbered one after the other (global row numbers)."""
+
+    def __init__(self) -> None:
+        self.tables: list[EvidenceTable] = []
+        self.bases: list[int] = []
+        self.times: Sequence[int] = array("q")
+        self.periods: Sequence[int] = array("l")
+        self.spans: list[tuple[int, int]] = [(0, 0)]  # period index → (first, last day ordinal)
+        self.n = 0
+
+    def add(self, table: EvidenceTable) -> int:
+        """Number ``table``'s rows after those already added; the first number."""
+        base = self.n
+        spans = [(p.start.toordinal(), p.end.toordinal()) if p else (0, 0) for p in table.period_values]
+        if not self.tables:
+            self.times, self.periods, self.spans = table.times, table.periods, spans
+        else:
+            offset = len(self.spans)
+            self.times = array("q", self.times) + array("q", table.times)
+            self.periods = array("l", self.periods) + array(
+                "l", (p + offset if p else 0 for p in table.periods)
+            )
+            self.spans = self.spans + spans
+        self.tables.append(table)
+        self.bases.append(base)
+        self.n += len(table)
+        return base
+
+    def _locate(self, g: int) -> tuple[EvidenceTable, int]:
+        t = bisect.bisect_right(self.bases, g) - 1
+        return self.tables[t], g - self.bases[t]
+
+    def agency(self, g: int) -> str:
+        table, i = self._locate(g)
+        return table.targets[table.keys[i]][2]
+
+    def record(self, g: int) -> EvidenceRecord:
+        table, i = self._locate(g)
+        return table.record(i)
+
+
+class Findings(Sequence[Finding]):
+    """``CheckResult.findings``: each ``Finding`` is built when it is asked for, from a compact
+    entry (a million rows give a million findings; most callers want a few, or a count).
+
+    A sequence like a tuple (indexing, slicing to a tuple, iteration, ``==`` with any sequence of
+    the same findings); the counts per status are known without building any.
+    """
+
+    __slots__ = ("_counts", "_entries", "_make")
+
+    def __init__(
+        self,
+        entries: Sequence[Any],
+        make: Callable[[Any], Finding] | None = None,
+        counts: dict[Status, int] | None = None,
+    ) -> None:
+        self._entries = entries
+        self._make = make
+        self._counts = counts
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @overload
+    def __getitem__(self, index: int) -> Finding: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Finding, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Finding | tuple[Finding, ...]:
+        make = self._make
+        if isinstance(index, slice):
+            part = self._entries[index]
+            return tuple(part) if make is None else tuple(map(make, part))
+        entry = self._entries[index]
+        return entry if make is None else make(entry)
+
+    def __iter__(self) -> Iterator[Finding]:
+        return iter(self._entries) if self._make is None else map(self._make, self._entries)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(tuple(self))
+
+    def status_counts(self) -> dict[Status, int]:
+        """How many findings have each status (every status, 0 for none)."""
+        if self._counts is None:
+            counted = Counter(f.status for f in self)
+            self._counts = {status: counted.get(status, 0) for status in Status}
+        return dict(self._counts)
 
 
 def _labels(ob: Obligation) -> dict[str, str]:
@@ -743,12 +996,3 @@ def _opens(
 
 def _hours(delta: dt.timedelta) -> str:
     return f"{delta.total_seconds() / 3600:.1f}h"
-
-
-def _first(f: Finding) -> tuple[int, dt.datetime | None]:
-    """The first publication of a finding, before any publication when it has none."""
-    return (1, f.evidence[0].published_at) if f.evidence else (0, None)
-
-
-def _loose_order(f: Finding) -> tuple[Any, ...]:
-    return (f.obligation, f.agency, f.evidence[0].published_at)
