@@ -31,8 +31,10 @@ from obligations.occurrences import (
     EventRecord,
     Occurrence,
     agencies_owing,
+    as_occurrences,
     display_end,
     expand,
+    expand_within_data,
     occurrences,
     stopped_clocks,
     unmatched_events,
@@ -1042,3 +1044,32 @@ def test_periods_rolled_onto_one_day_stay_in_due_id_agency_order() -> None:
         ("甲局", "2005-01-03"),
     ]
     assert found == sorted(found, key=lambda o: (o.due, o.obligation.id, o.agency))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=periodic_specs(), span=date_ranges(D(2005, 3, 1), D(2025, 6, 30)))
+def test_within_data_is_expand_where_the_data_reaches(text: str, span: tuple[dt.date, dt.date]) -> None:
+    spec = spec_of(text)
+    found, missing = expand_within_data(spec, *span)
+    assert missing is None
+    assert as_occurrences(found) == occurrences(spec, *span)
+
+
+def test_within_data_cuts_short_only_the_duties_that_need_the_missing_year() -> None:
+    # Z1 counts working days after the month: December's falls due in January 2027, which the
+    # bundled data does not cover. M1, due on each month's last day, needs no holiday data.
+    spec = spec_of("[M1] 每月 公布 月報 by 統計局\n[Z1] 每月 期後15個工作日內 公布 月度財政數據 by 財政局\n")
+    with pytest.raises(CalendarDataError):
+        expand(spec, D(2026, 11, 1), D(2027, 3, 31))
+    found, missing = expand_within_data(spec, D(2026, 11, 1), D(2027, 3, 31))
+    assert missing is not None and missing.year == 2027
+    dues = [(o.obligation.id, str(o.period_start), str(o.due_date)) for o in as_occurrences(found)]
+    assert dues == [
+        ("Z1", "2026-10-01", "2026-11-20"),  # 15 working days after 31 October
+        ("M1", "2026-11-01", "2026-11-30"),
+        ("Z1", "2026-11-01", "2026-12-21"),
+        ("M1", "2026-12-01", "2026-12-31"),
+        ("M1", "2027-01-01", "2027-01-31"),  # month ends need no holiday data
+        ("M1", "2027-02-01", "2027-02-28"),
+        ("M1", "2027-03-01", "2027-03-31"),
+    ]  # Z1's December, due in January 2027, is not listed: that year has no data

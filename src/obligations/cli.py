@@ -245,8 +245,8 @@ def _next_due(
 
     from obligations import report
     from obligations.calendar import load_calendar
-    from obligations.errors import CalendarDataError
     from obligations.model import Event, Unscheduled
+    from obligations.occurrences import as_occurrences, expand_within_data
 
     if isinstance(ob.schedule, Unscheduled):
         return report.next_due_note("unscheduled", lang)
@@ -263,14 +263,9 @@ def _next_due(
         return report.next_due_note("needs_events", lang)  # the chain ends in an event
     alone = attrs.evolve(spec, obligations=tuple(chain))
     calendar = load_calendar(holidays, estimate=estimate)
-    end, found, missing = start + dt.timedelta(days=400), [], None
-    while end >= start:  # list as far ahead as the holiday data reaches
-        try:
-            found = [o for o in alone.occurrences(start, end, calendar=calendar) if o.obligation.id == ob.id]
-            break
-        except CalendarDataError as err:
-            missing = missing or err
-            end = min(end - dt.timedelta(days=31), dt.date(err.year - 1, 12, 31))
+    # as far ahead as the holiday data reaches
+    series, missing = expand_within_data(alone, start, start + dt.timedelta(days=400), calendar=calendar)
+    found = as_occurrences([s for s in series if s.obligation.id == ob.id])
     if not found and missing is not None:
         return report.next_due_note("no_data", lang, str(missing))
     return report.next_due(found, count, lang)

@@ -22,7 +22,6 @@ import contextlib
 import csv
 import datetime as dt
 import functools
-import gc
 import itertools
 import json
 import operator
@@ -37,7 +36,7 @@ from typing import IO, TYPE_CHECKING, Any, Literal, Protocol, TypeVar, overload,
 import attrs
 import pendulum
 
-from obligations import script
+from obligations import collector, script
 from obligations.errors import InputError
 
 if TYPE_CHECKING:
@@ -1386,22 +1385,6 @@ def _raise_field_limit(limit: int) -> None:
         csv.field_size_limit(wanted)
 
 
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a million rows become objects.
-
-    Records hold no reference cycles, and the collections triggered by the allocation count would
-    walk every record built so far, again and again. The previous state is restored.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 @attrs.frozen
 class CsvSource:
     """CSV or tab-separated text: UTF-8, UTF-8 with BOM, or GB18030/GBK as Chinese Excel and WPS save it."""
@@ -1454,7 +1437,7 @@ class CsvSource:
                     current[0], current[1], current[2] = number, text, unclosed
                     yield text if isinstance(text, str) and not unclosed else ""
 
-            with _gc_paused():
+            with collector.paused():
                 for cells in csv.reader(texts(), delimiter=delimiter, strict=False):
                     number, text, unclosed = current
                     outcome = self._row(builder, header, number, text, unclosed, cells)
@@ -1515,7 +1498,7 @@ class CsvSource:
         def line_text(j: int) -> str:
             return data[starts[j] : starts[j + 1] - 1].decode()
 
-        with _gc_paused():
+        with collector.paused():
             for targets, keys, times, periods, where, general, period_values in parts:
                 remap = [columns.target_index.setdefault(t, len(columns.target_index)) for t in targets]
                 for t, index in zip(targets, remap, strict=True):
@@ -1865,7 +1848,7 @@ def _scan_parts(
     """
     last = len(lines)
     middle = (header_row + last) // 2
-    if last - header_row < _PARALLEL_ROWS or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
+    if last - header_row < _PARALLEL_ROWS or not _can_fork():
         middle = last
     child = _fork_scan(scan, lines, middle, last, max_field) if middle < last else None
     keys, times, periods, where, general = scan.rows(lines, header_row, middle, max_field)
@@ -1873,6 +1856,17 @@ def _scan_parts(
     if child is not None:
         parts.append(child())
     return parts
+
+
+def _can_fork() -> bool:
+    """Whether a second core can read half of a file: only in a process with one thread, since a
+    child forked beside other threads may wait forever on a lock one of them held (a web server
+    importing the library reads on one core)."""
+    import sys
+
+    threading = sys.modules.get("threading")
+    single = threading is None or threading.active_count() == 1
+    return single and hasattr(os, "fork") and (os.cpu_count() or 1) >= 2
 
 
 _BLOCK = 1 << 18  # bytes read at a time by the fast path
@@ -1956,7 +1950,7 @@ class JsonlSource:
         rejected: list[Rejected] = []
         pending_blank = blank = lines = 0
         cap = self.max_field * 8 + 1024
-        with _open_binary(path) as f, _gc_paused():
+        with _open_binary(path) as f, collector.paused():
             for number, line in enumerate(_capped_lines(f, cap), start=1):
                 lines = number
                 if line is not None and not line.strip():
@@ -2070,7 +2064,7 @@ class XlsxSource:
         builder = _RowBuilder(file, tz, _as_of(as_of), self.max_field, header.id_column)
         records: list[EvidenceRecord] = []
         rejected: list[Rejected] = []
-        with _gc_paused():
+        with collector.paused():
             blank = self._rows(rows, header, builder, records, rejected)
         return LoadResult(
             tuple(records),

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any, overload
 
 import attrs
 
-from obligations import script
-from obligations.evidence import _gc_paused, _timezone, _unchecked
+from obligations import collector, script
+from obligations.evidence import _timezone, _unchecked
 from obligations.evidence import wall_time as _wall
 
 if TYPE_CHECKING:
@@ -150,23 +150,13 @@ def _horizon(ob: Obligation) -> dt.timedelta:
     return min(_HORIZON, dt.timedelta(days=days + _SLACK_DAYS))
 
 
-def _calendar_bound(ob: Obligation) -> bool:
-    """Whether ``ob`` probably needs holiday data: an event, a roll, a lead time, or a limit
-    after the period (its days roll). Only a guess to group duties by, never a verdict."""
-    sched = ob.schedule
-    if sched.kind == "event" or getattr(sched, "roll", False) or getattr(sched, "lead", None) is not None:
-        return True
-    deadline = getattr(sched, "deadline", None)
-    return deadline is not None and deadline.kind == "after_period"
-
-
 def _pending(
     spec: Spec, as_of: dt.date, events: Sequence[EventRecord], calendar: HolidayCalendar | None
 ) -> list[Occurrence]:
     """``_pending_series`` as ``Occurrence`` objects, sorted as ``occurrences`` sorts them."""
-    from obligations.occurrences import occurrences
+    from obligations.occurrences import as_occurrences
 
-    out: list[Occurrence] = _pending_items(spec, as_of, events, calendar, occurrences)
+    out = as_occurrences(_pending_series(spec, as_of, events, calendar))
     out.sort(key=_occurrence_order)
     return out
 
@@ -174,80 +164,31 @@ def _pending(
 def _pending_series(
     spec: Spec, as_of: dt.date, events: Sequence[EventRecord], calendar: HolidayCalendar | None
 ) -> list[DueSeries]:
-    """The series of ``expand`` behind ``_pending`` (the checker orders their items itself)."""
-    from obligations.occurrences import expand
+    """What falls due after ``as_of``, as far as each duty's window can have opened by then and
+    as far as holiday data reaches (docs/checking.md), as ``expand`` series.
 
-    found: list[DueSeries] = _pending_items(spec, as_of, events, calendar, expand)
-    return found
-
-
-def _pending_items(
-    spec: Spec,
-    as_of: dt.date,
-    events: Sequence[EventRecord],
-    calendar: HolidayCalendar | None,
-    expansion: Callable[..., list[Any]],
-) -> list[Any]:
-    """Occurrences due after ``as_of`` (as far as each duty's window can have opened), as far as
-    holiday data reaches, sorted as ``occurrences`` sorts them.
-
-    Nothing is due yet, so a year without data only shortens how far ahead pending items are
-    listed, obligation by obligation (docs/checking.md); it never makes a due date up. Duties are
-    expanded in groups of the same horizon; a group that meets a year without data is split, down
-    to single obligations whose range is then shortened.
+    Nothing is due yet, so a year without data only shortens how far ahead a duty is listed
+    (``expand_within_data``); it never makes a due date up. Duties of the same horizon are
+    expanded together, with the obligations their 同步 [ID] chains refer to.
     """
-    groups: dict[tuple[dt.timedelta, bool], list[Obligation]] = {}
+    from obligations.occurrences import expand_within_data
+
+    groups: dict[dt.timedelta, list[Obligation]] = {}
     for ob in spec.obligations:
-        groups.setdefault((_horizon(ob), _calendar_bound(ob)), []).append(ob)
-    out: list[Any] = []
+        groups.setdefault(_horizon(ob), []).append(ob)
     first = as_of + dt.timedelta(days=1)
-    for (horizon, bound), members in groups.items():
-        out.extend(_pending_of(spec, members, bound, first, as_of + horizon, events, calendar, expansion))
+    out: list[DueSeries] = []
+    for horizon, members in groups.items():
+        part = spec if len(members) == len(spec.obligations) else _part(spec, members)
+        needs_events = any(ob.schedule.kind == "event" for ob in part.obligations)
+        found, _ = expand_within_data(
+            part, first, as_of + horizon, events=events if needs_events else (), calendar=calendar
+        )
+        if part is not spec:
+            ids = {ob.id for ob in members}
+            found = [s for s in found if s.obligation.id in ids]
+        out.extend(found)
     return out
-
-
-def _pending_of(
-    spec: Spec,
-    members: list[Obligation],
-    bound: bool,
-    first: dt.date,
-    end: dt.date,
-    events: Sequence[EventRecord],
-    calendar: HolidayCalendar | None,
-    expansion: Callable[..., list[Any]],
-) -> list[Any]:
-    """What ``expansion`` (``occurrences`` or ``expand``) gives for ``members``: items that each
-    name their ``obligation``."""
-    from obligations.errors import CalendarDataError
-
-    part = spec if len(members) == len(spec.obligations) else _part(spec, members)
-    if not any(ob.schedule.kind == "event" for ob in part.obligations):
-        events = ()  # they can only start the clocks of event duties
-    try:
-        found = expansion(part, first, end, events=events, calendar=calendar)
-    except CalendarDataError as err:
-        if len(members) > 1 and not bound:  # most of them need no holiday data: halve
-            half = len(members) // 2
-            return [
-                *_pending_of(spec, members[:half], bound, first, end, events, calendar, expansion),
-                *_pending_of(spec, members[half:], bound, first, end, events, calendar, expansion),
-            ]
-        if len(members) > 1:
-            return [
-                o
-                for ob in members
-                for o in _pending_of(spec, [ob], bound, first, end, events, calendar, expansion)
-            ]
-        # Stop well before the year without data: a rolled or counted deadline near the end of
-        # the last covered year may reach into it.
-        end = min(end - dt.timedelta(days=31), dt.date(err.year - 1, 11, 30))
-        if end < first:
-            return []
-        return _pending_of(spec, members, bound, first, end, events, calendar, expansion)
-    if part is spec:
-        return found
-    ids = {ob.id for ob in members}
-    return [o for o in found if o.obligation.id in ids]
 
 
 def _part(spec: Spec, members: list[Obligation]) -> Spec:
@@ -330,7 +271,7 @@ def _check(
     """Check the rows of each table, in order."""
     # No object is built per row or per finding here (``Findings`` builds them when asked), and
     # what is built holds no reference cycle: the collector would only walk it again and again.
-    with _gc_paused():
+    with collector.paused():
         return _Matcher(spec, start, as_of, events, calendar).run(tables, rejected, rows_read, agency)
 
 

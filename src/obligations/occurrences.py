@@ -52,8 +52,10 @@ __all__ = [
     "EventRecord",
     "Occurrence",
     "agencies_owing",
+    "as_occurrences",
     "display_end",
     "expand",
+    "expand_within_data",
     "occurrences",
     "stopped_clocks",
     "unmatched_events",
@@ -204,7 +206,51 @@ def occurrences(
     Raises :class:`CalendarDataError` when a due date depends on a year without holiday data.
     This is ``expand`` with one ``Occurrence`` built per due instant.
     """
-    series = expand(spec, start, end, events=events, calendar=calendar)
+    return as_occurrences(expand(spec, start, end, events=events, calendar=calendar))
+
+
+def expand_within_data(
+    spec: Spec,
+    start: dt.date,
+    end: dt.date,
+    *,
+    events: Sequence[EventRecord] = (),
+    calendar: HolidayCalendar | None = None,
+) -> tuple[list[DueSeries], CalendarDataError | None]:
+    """``expand``, with each duty listed only as far ahead as holiday data reaches.
+
+    For looking ahead, where nothing is due yet (pending items, the next due dates): a year
+    without data shortens how far a duty is listed and is never guessed, but does not stop the
+    others. A duty whose dates reach such a year is expanded again up to the end of the year
+    before it, then 31 days shorter while a rolled or counted deadline still reaches into it
+    (docs/calendar.md). Returns the series, in ``expand``'s order, and the first error met
+    (None when no duty was cut short).
+    """
+    if start > end:
+        raise ValueError(f"the range starts ({start}) after it ends ({end})")
+    cal = calendar or china_calendar()
+    engines: dict[dt.date, _Engine] = {}
+    out: list[DueSeries] = []
+    first_error: CalendarDataError | None = None
+    with collector.paused():
+        for ob in sorted(spec.obligations, key=_id_of):
+            stop = end
+            while stop >= start:
+                engine = engines.get(stop)
+                if engine is None:  # one engine per distinct end: the duties cut short share one
+                    engine = engines[stop] = _Engine(spec, start, stop, cal, events)
+                try:
+                    out.extend(engine.series(ob))
+                    break
+                except CalendarDataError as err:
+                    first_error = first_error or err
+                    stop = min(stop - dt.timedelta(days=31), dt.date(err.year - 1, 12, 31))
+    return out, first_error
+
+
+def as_occurrences(series: Sequence[DueSeries]) -> list[Occurrence]:
+    """One ``Occurrence`` per due instant of ``series`` (as ``expand`` orders them), sorted by
+    (due, obligation id, agency)."""
     date: _Built[pendulum.Date] = _Built(_Days._date_of)  # one Date per day, shared
     out: list[Occurrence] = []
     with collector.paused():  # occurrences hold no cycles; a year allocates a million
