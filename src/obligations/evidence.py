@@ -2166,6 +2166,15 @@ def source_for(path: Path, sources: Sequence[EvidenceSource] | None = None) -> E
     known = sorted({s for source in candidates for s in source.suffixes})
     hint_zh = "；.xls 舊格式請另存為 .xlsx" if suffix == ".xls" else ""
     hint_en = "; save old .xls files as .xlsx" if suffix == ".xls" else ""
+    if sources is None:
+        # A source that failed to import cannot say which suffixes it reads: name it, since the
+        # file may well be its (docs/plugins.md).
+        from obligations.plugins import load_group
+
+        failed = [f"{p.name} ({p.distribution})" for p in load_group(SOURCES_GROUP) if p.error is not None]
+        if failed:
+            hint_zh += f"；加載失敗的來源插件：{'、'.join(failed)}，詳見 obligations plugins"
+            hint_en += f"; source plugins that failed to load: {', '.join(failed)} (see obligations plugins)"
     raise EvidenceFileError(
         "unsupported",
         str(path),
