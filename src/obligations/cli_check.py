@@ -7,10 +7,11 @@ unreadable evidence or events, or a year without holiday data.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import click
 
@@ -34,8 +35,30 @@ def _fail(message_en: str, message_zh: str) -> None:
     sys.exit(EXIT_INVALID)
 
 
+class CheckInputs(NamedTuple):
+    """What check and report read: the spec, the evidence, events, range, agency and calendar."""
+
+    specs: tuple[str, ...]
+    evidence_files: tuple[str, ...]
+    db: str | None
+    events_file: str | None
+    start: dt.datetime | None
+    as_of: dt.datetime | None
+    agency: str | None
+    holidays: tuple[str, ...]
+    estimate: bool
+    calendar_name: str
+
+
 def _check_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """The options check and report share: evidence, events, range, agency and calendar."""
+    """The options check and report share (evidence, events, range, agency and calendar), passed
+    to the command as one ``CheckInputs`` with the SPECS argument, before its own options."""
+
+    @functools.wraps(command)
+    def bundled(**params: Any) -> Any:
+        inputs = CheckInputs(**{name: params.pop(name) for name in CheckInputs._fields})
+        return command(inputs, **params)
+
     decorators = [
         click.option(
             "--evidence",
@@ -90,8 +113,8 @@ def _check_options(command: Callable[..., Any]) -> Callable[..., Any]:
         ),
     ]
     for decorator in reversed(decorators):
-        command = decorator(command)
-    return command
+        bundled = decorator(bundled)
+    return bundled
 
 
 @click.command("check")
@@ -107,42 +130,16 @@ def _check_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.option(
     "--bom", is_flag=True, help="CSV: start with a UTF-8 BOM so Excel and WPS read Chinese correctly."
 )
-def check(
-    specs: tuple[str, ...],
-    evidence_files: tuple[str, ...],
-    db: str | None,
-    events_file: str | None,
-    start: dt.datetime | None,
-    as_of: dt.datetime | None,
-    agency: str | None,
-    holidays: tuple[str, ...],
-    estimate: bool,
-    calendar_name: str,
-    fmt: str,
-    bom: bool,
-) -> None:
+def check(inputs: CheckInputs, fmt: str, bom: bool) -> None:
     """Check published evidence against what SPEC says was due: on time, late, missing, …"""
     from obligations.cli import emit
 
-    spec, result = run_check(
-        specs, evidence_files, db, events_file, start, as_of, agency, holidays, estimate, calendar_name
-    )
+    spec, result = run_check(inputs)
     emit("findings", result, _lang(), fmt, bom=bom, spec=spec, title=spec.title)
     sys.exit(EXIT_FINDINGS if result.failing else EXIT_OK)
 
 
-def run_check(
-    specs: Sequence[str],
-    evidence_files: Sequence[str],
-    db: str | None,
-    events_file: str | None,
-    start: dt.datetime | None,
-    as_of: dt.datetime | None,
-    agency: str | None,
-    holidays: Sequence[str],
-    estimate: bool,
-    calendar_name: str = "cn",
-) -> tuple[Spec, CheckResult]:
+def run_check(inputs: CheckInputs) -> tuple[Spec, CheckResult]:
     """Everything ``check`` and ``report`` share: load, match; errors become messages and exit 3."""
     import pendulum
 
@@ -151,17 +148,19 @@ def run_check(
     from obligations.errors import CalendarDataError, InputError
     from obligations.findings import check as run
 
-    spec = _one_spec(_specs(_compile(click.get_current_context().find_root().obj, specs)))
+    spec = _one_spec(_specs(_compile(click.get_current_context().find_root().obj, inputs.specs)))
     tz = spec.timezone
-    moment = pendulum.instance(as_of, tz=tz) if as_of else pendulum.now(tz)
-    first = start.date() if start else (spec.effective.start or spec.issued)
+    moment = pendulum.instance(inputs.as_of, tz=tz) if inputs.as_of else pendulum.now(tz)
+    first = inputs.start.date() if inputs.start else (spec.effective.start or spec.issued)
     if first is None:
         raise click.UsageError("the spec has no effective start or issue date: give --from DATE")
     try:
-        calendar = select_calendar(calendar_name, holidays, estimate=estimate)
-        loads = _evidence(evidence_files, db, tz, moment)
-        events = _events(events_file, tz)
-        result = run(spec, loads, start=first, as_of=moment, events=events, calendar=calendar, agency=agency)
+        calendar = select_calendar(inputs.calendar_name, inputs.holidays, estimate=inputs.estimate)
+        loads = _evidence(inputs.evidence_files, inputs.db, tz, moment)
+        events = _events(inputs.events_file, tz)
+        result = run(
+            spec, loads, start=first, as_of=moment, events=events, calendar=calendar, agency=inputs.agency
+        )
         return spec, result
     except CalendarDataError as err:
         _fail(str(err), f"缺少 {err.year} 年的節假日數據：{err.hint}")
@@ -228,30 +227,13 @@ def _events(path: str | None, tz: str) -> list[Any]:
     help="Also write one self-contained HTML report (heat map, overdue list, per-agency table).",
 )
 @click.option("--force", is_flag=True, help="Overwrite the --html file if it exists.")
-def report_cmd(
-    specs: tuple[str, ...],
-    evidence_files: tuple[str, ...],
-    db: str | None,
-    events_file: str | None,
-    start: dt.datetime | None,
-    as_of: dt.datetime | None,
-    agency: str | None,
-    holidays: tuple[str, ...],
-    estimate: bool,
-    calendar_name: str,
-    fmt: str,
-    bom: bool,
-    html_file: str | None,
-    force: bool,
-) -> None:
+def report_cmd(inputs: CheckInputs, fmt: str, bom: bool, html_file: str | None, force: bool) -> None:
     """Per-agency compliance: on-time %, late, missing, mean lateness, grade (docs/reports.md)."""
     from obligations.compliance import compliance
 
     if html_file and Path(html_file).exists() and not force:
         raise click.UsageError(f"{html_file} exists; pass --force to overwrite it")
-    spec, result = run_check(
-        specs, evidence_files, db, events_file, start, as_of, agency, holidays, estimate, calendar_name
-    )
+    spec, result = run_check(inputs)
     from obligations.cli import emit
 
     lang = _lang()
