@@ -31,6 +31,7 @@ from typing import Any, NamedTuple, Protocol, runtime_checkable
 import attrs
 
 from obligations.errors import CalendarDataError, InputError
+from obligations.terms import AttrsRepr
 
 __all__ = [
     "CHINA",
@@ -78,16 +79,16 @@ class DayKind(enum.Enum):
 
 # The data classes are not slotted: the cached calendar holds hundreds of them, and unpickling a
 # plain object is a C-level __dict__ update (model.py says more).
-@attrs.frozen(slots=False)
-class Special:
+@attrs.frozen(slots=False, repr=False)
+class Special(AttrsRepr):
     """A listed day: its name (e.g. 國慶節) and the notice that set it ("" for the year's notice)."""
 
     name: str = ""
     notice: str = ""
 
 
-@attrs.frozen(slots=False)
-class DayInfo:
+@attrs.frozen(slots=False, repr=False)
+class DayInfo(AttrsRepr):
     """Why a day is (not) a working day, for ``explain``."""
 
     day: date
@@ -127,8 +128,8 @@ class DayInfo:
         return f"{self.day.isoformat()} {_WEEKDAYS_EN[self.day.weekday()]}: {what}{mark}{tail}"
 
 
-@attrs.frozen(slots=False)
-class YearData:
+@attrs.frozen(slots=False, repr=False)
+class YearData(AttrsRepr):
     """One calendar year's listed days. Unlisted days follow the Monday-Friday week."""
 
     year: int
@@ -139,8 +140,8 @@ class YearData:
     estimated: bool = False
 
 
-@attrs.frozen(slots=False)
-class HolidayData:
+@attrs.frozen(slots=False, repr=False)
+class HolidayData(AttrsRepr):
     """What one holidays file holds: whole years, and lunar festival dates for estimates."""
 
     years: Mapping[int, YearData]

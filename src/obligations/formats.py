@@ -16,11 +16,13 @@ from typing import Any, Protocol
 
 import attrs
 
+from obligations.terms import AttrsRepr
+
 KINDS = ("obligations", "occurrences", "findings", "compliance")
 
 
-@attrs.frozen
-class Output:
+@attrs.frozen(repr=False)
+class Output(AttrsRepr):
     kind: str
     payload: Any
     lang: str

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 
 from obligations import script
-from obligations.terms import Every, Role, Span, Unit
+from obligations.terms import AttrsRepr, Every, Role, Span, Unit
 
 if TYPE_CHECKING:
     from obligations.calendar import HolidayCalendar
@@ -33,8 +33,8 @@ DEFAULT_TRIGGER = "信息形成或變更"
 _ISO_UNIT = {Unit.HOUR: "H", Unit.DAY: "D", Unit.WEEK: "W", Unit.MONTH: "M", Unit.YEAR: "Y"}
 
 
-@attrs.frozen(slots=False)
-class Lag:
+@attrs.frozen(slots=False, repr=False)
+class Lag(AttrsRepr):
     """A length of time: ``amount`` ``unit``. ``prompt`` marks one that came from 及時."""
 
     amount: int
@@ -60,8 +60,8 @@ class Lag:
         return out
 
 
-@attrs.frozen(slots=False)
-class Window:
+@attrs.frozen(slots=False, repr=False)
+class Window(AttrsRepr):
     start: dt.date | None = None
     end: dt.date | None = None
 
@@ -78,8 +78,8 @@ class Window:
 # ---- schedules -----------------------------------------------------------------------------------
 
 
-@attrs.frozen(slots=False)
-class PeriodDeadline:
+@attrs.frozen(slots=False, repr=False)
+class PeriodDeadline(AttrsRepr):
     """When a periodic duty falls due, relative to its period.
 
     ``day_of_period``: day ``day`` (of month ``month`` for yearly periods) inside the period;
@@ -104,8 +104,8 @@ class PeriodDeadline:
         return out
 
 
-@attrs.frozen(slots=False)
-class Periodic:
+@attrs.frozen(slots=False, repr=False)
+class Periodic(AttrsRepr):
     every: Every
     deadline: PeriodDeadline | None
     roll: bool
@@ -114,16 +114,16 @@ class Periodic:
     kind: Literal["periodic"] = "periodic"
 
 
-@attrs.frozen(slots=False)
-class Count:
+@attrs.frozen(slots=False, repr=False)
+class Count(AttrsRepr):
     every: Every
     min_count: int
     span: Span
     kind: Literal["count"] = "count"
 
 
-@attrs.frozen(slots=False)
-class Event:
+@attrs.frozen(slots=False, repr=False)
+class Event(AttrsRepr):
     """Triggered by an event (or by another obligation's publication, for 同步)."""
 
     trigger: str
@@ -136,29 +136,29 @@ class Event:
     kind: Literal["event"] = "event"
 
 
-@attrs.frozen(slots=False)
-class Standing:
+@attrs.frozen(slots=False, repr=False)
+class Standing(AttrsRepr):
     span: Span
     kind: Literal["standing"] = "standing"
 
 
-@attrs.frozen(slots=False)
-class Realtime:
+@attrs.frozen(slots=False, repr=False)
+class Realtime(AttrsRepr):
     max_gap: Lag | None
     span: Span
     kind: Literal["realtime"] = "realtime"
 
 
-@attrs.frozen(slots=False)
-class Once:
+@attrs.frozen(slots=False, repr=False)
+class Once(AttrsRepr):
     due: dt.date
     phrase: Literal["date", "year_end", "within_year"]
     span: Span
     kind: Literal["once"] = "once"
 
 
-@attrs.frozen(slots=False)
-class Unscheduled:
+@attrs.frozen(slots=False, repr=False)
+class Unscheduled(AttrsRepr):
     phrase: str
     span: Span
     kind: Literal["unscheduled"] = "unscheduled"
@@ -170,24 +170,24 @@ Schedule = Periodic | Count | Event | Standing | Realtime | Once | Unscheduled
 # ---- agencies, sources, obligations ------------------------------------------------------------
 
 
-@attrs.frozen(slots=False)
-class Agency:
+@attrs.frozen(slots=False, repr=False)
+class Agency(AttrsRepr):
     name: str
     full_name: str
     aliases: tuple[str, ...]
     span: Span
 
 
-@attrs.frozen(slots=False)
-class AgencyRef:
+@attrs.frozen(slots=False, repr=False)
+class AgencyRef(AttrsRepr):
     name: str  # the declared short name, or the name as written when undeclared
     role: Role
     declared: bool
     span: Span
 
 
-@attrs.frozen(slots=False)
-class Source:
+@attrs.frozen(slots=False, repr=False)
+class Source(AttrsRepr):
     file: str
     line: int
     column: int
@@ -196,8 +196,8 @@ class Source:
     quote: str
 
 
-@attrs.frozen(slots=False)
-class Obligation:
+@attrs.frozen(slots=False, repr=False)
+class Obligation(AttrsRepr):
     id: str
     id_given: bool
     action: str
@@ -234,8 +234,8 @@ class Obligation:
         }
 
 
-@attrs.frozen(slots=False)
-class Spec:
+@attrs.frozen(slots=False, repr=False)
+class Spec(AttrsRepr):
     title: str
     issuer: str
     issued: dt.date | None

@@ -43,7 +43,7 @@ from obligations.model import (
     Unscheduled,
     Window,
 )
-from obligations.terms import Every, Role, Unit
+from obligations.terms import AttrsRepr, Every, Role, Unit
 
 __all__ = [
     "CLOCK_EVENTS",
@@ -84,8 +84,8 @@ RULES = (
 )
 
 
-@attrs.frozen
-class EventRecord:
+@attrs.frozen(repr=False)
+class EventRecord(AttrsRepr):
     """One thing that happened: a row of an events file (``event``, ``occurred_at``, optional ``id``)."""
 
     event: str
@@ -96,8 +96,8 @@ class EventRecord:
 
 # Not slotted: a slotted frozen attrs class sets each field through object.__setattr__, which
 # made construction four times slower; a year of a 10,000-duty spec builds close to a million.
-@attrs.frozen(slots=False)
-class Occurrence:
+@attrs.frozen(slots=False, repr=False)
+class Occurrence(AttrsRepr):
     """One time an obligation falls due, for one agency."""
 
     obligation: Obligation
@@ -129,8 +129,8 @@ class Occurrence:
 
 
 # Not slotted, for the reason given at Occurrence: one is built per obligation and agency.
-@attrs.frozen(slots=False)
-class DueSeries:
+@attrs.frozen(slots=False, repr=False)
+class DueSeries(AttrsRepr):
     """Every time one obligation falls due in a range, for one agency: parallel columns.
 
     What ``expand`` returns, and what ``occurrences`` turns into one ``Occurrence`` per due
