@@ -1,11 +1,13 @@
 """`obligations extract` on 基層政務公開標準目錄 tables: the flattened reference rows (with their
-noise: pinyin glosses, spaced-out characters, cells wrapped over lines), and .xlsx / .csv files.
+noise: pinyin glosses, spaced-out characters, cells wrapped over lines, stray marks), and .xlsx / .csv
+files.
 
 Every draft must compile, and specific rows must come out with the right deadline.
 """
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -102,6 +104,23 @@ def test_d01_deadline_wrapped_over_lines_in_a_cell() -> None:
     (ob,) = _rows(_spec("D01"), "独生子女父母奖励")
     assert _schedule(ob) == {"kind": "event", "trigger": "信息形成或變更", "working_days": 20}
     assert [a.name for a in ob.agencies] == ["街道办事处"]
+
+
+@pytest.mark.parametrize("prefix", ["D01", "D03", "D04", "D07"])
+def test_stray_marks_in_deadline_cells_change_no_deadline(prefix: str, tmp_path: Path) -> None:
+    # Ticks, stars, reference marks, circled numbers and footnote calls around the timing words,
+    # as tables copied from web pages carry them: every row keeps the deadline of the clean table.
+    text = _reference(prefix).read_text(encoding="utf-8")
+    marked = re.sub(r"(工作日[內内])", r"\1※[注1]", text)
+    marked = re.sub(r"(信息形成|每年|每月|每季度|長期|长期|實時|实时)", r"√ ★\1", marked)
+    marked = re.sub(r"(至少)", r"①\1", marked)
+    assert marked != text
+    noisy = tmp_path / _reference(prefix).name
+    noisy.write_text(marked, encoding="utf-8")
+    clean_spec, noisy_spec = _spec(prefix), _compile(extract_catalogue(noisy))
+    assert [(ob.subject, _schedule(ob)) for ob in noisy_spec.obligations] == [
+        (ob.subject, _schedule(ob)) for ob in clean_spec.obligations
+    ]
 
 
 def test_d03_spaced_out_characters() -> None:

@@ -108,9 +108,17 @@ _TICKED = "■▄☑"
 _BOX_RE = re.compile(rf"[{_BOXES}]|(?:^|(?<=[\s;；,，:：|]))口")
 
 
+# Marks a table adds to a cell around its text: ticks, stars, reference marks, geometric bullets,
+# circled numbers and footnote calls ([注2], （注）). They say nothing about the deadline.
+_STRAY = re.compile(
+    r"[\u2460-\u24ff\u2605\u2606\u203b\u221a\u2713\u2714\u25a0-\u25ff*#]"  # ①…, ★☆, ※, √, ✓✔, ■□▲●…
+    r"|[\[【（(]注\d*[\]】）)]"  # footnote calls
+)
+
+
 def _norm(cell: str) -> str:
-    """A cell for matching: noise removed, Simplified, no white space."""
-    return re.sub(r"\s+", "", hans_aligned(clean_noise(cell)))
+    """A cell for matching: noise and stray marks removed, Simplified, no white space."""
+    return _STRAY.sub("", re.sub(r"\s+", "", hans_aligned(clean_noise(cell))))
 
 
 def _field(cell_h: str) -> str | None:
