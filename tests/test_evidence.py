@@ -968,3 +968,66 @@ def test_the_fast_csv_path_gives_what_the_general_path_gives(
     assert [table.targets[k] for k in table.keys] == [again.targets[k] for k in again.keys]
     assert list(table.times) == list(again.times)
     assert [table.period_values[p] for p in table.periods] == [again.period_values[p] for p in again.periods]
+
+
+# ---- a large file read by two processes -----------------------------------------------------------
+
+
+def _mixed_rows(n: int) -> list[str]:
+    """Good rows and bad ones (timestamps, agencies, widths) spread over both halves of a file."""
+    kinds = [
+        "HM-{i},財政局,2026-10-{d:02d} 14:30,https://a.gov.cn/{i},標題{i},2026-10",
+        "[HM-{i}],市场监管局,2026-09-{d:02d},,,",
+        "HM-{i},,2026-10-{d:02d} 09:00,,,",  # no agency: rejected
+        "HM-{i},財政局,2026-13-{d:02d} 09:00,,,",  # no such month: rejected
+        "HM-{i},財政局,2026-10-{d:02d}",  # fewer cells
+        ",,,,,",  # blank
+        "HM-{i},財政局,2026/10/{d:02d} 08:00,x,標題,2026-W41",  # the general path
+    ]
+    return [kinds[i % len(kinds)].format(i=i, d=i % 28 + 1) for i in range(n)]
+
+
+@pytest.mark.parametrize("tail", ["", "HM-9,財政局,2026-10-09 \xff\n"])
+def test_two_processes_read_what_one_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tail: str
+) -> None:
+    # The second half of a large file is read in a forked child (evidence._scan_parts); lowering the
+    # threshold makes a small file large. A byte that is not UTF-8 in that half must end the same way.
+    import obligations.evidence as evidence
+
+    path = tmp_path / "big.csv"
+    text = "\n".join(["編號,單位,發布時間,鏈接,標題,期間", *_mixed_rows(300)]) + "\n"
+    data = text.encode("utf-8") + tail.encode("utf-8", "surrogateescape").replace(b"\xc3\xbf", b"\xff")
+    path.write_bytes(data)
+
+    def read() -> tuple[list[str], tuple[Rejected, ...], int, str] | str:
+        try:
+            result = load(path)
+        except (InputError, UnicodeDecodeError) as err:
+            return f"{type(err).__name__}: {err}"
+        return [repr(r) for r in result.records], result.rejected, result.rows_read, result.encoding
+
+    monkeypatch.setattr(evidence, "_PARALLEL_ROWS", 10**9)
+    alone = read()
+    monkeypatch.setattr(evidence, "_PARALLEL_ROWS", 10)
+    assert evidence._can_fork()
+    assert read() == alone
+    if not tail:
+        assert isinstance(alone, tuple) and len(alone[0]) > 100 and len(alone[1]) > 50
+
+
+def test_no_second_process_beside_other_threads() -> None:
+    import threading
+
+    from obligations.evidence import _can_fork
+
+    assert _can_fork()  # pytest runs the tests in one thread
+    stop = threading.Event()
+    worker = threading.Thread(target=stop.wait)
+    worker.start()
+    try:
+        assert not _can_fork()
+    finally:
+        stop.set()
+        worker.join()
+    assert _can_fork()
