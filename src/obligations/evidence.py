@@ -31,13 +31,14 @@ import unicodedata
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Literal, Protocol, TypeVar, overload, runtime_checkable
+from typing import IO, TYPE_CHECKING, Any, Literal, Protocol, TypeVar, runtime_checkable
 
 import attrs
 import pendulum
 
 from obligations import collector, script
 from obligations.errors import InputError
+from obligations.lazy import BuiltOnAccess
 
 if TYPE_CHECKING:
     from obligations.plugins import Plugin
@@ -585,50 +586,18 @@ class _Columns:
         )
 
 
-class Records(Sequence[EvidenceRecord]):
+class Records(BuiltOnAccess[EvidenceRecord]):
     """``LoadResult.records`` of a loader that keeps columns: each ``EvidenceRecord`` is built
     when asked for (equal to, and with the repr of, the one an eager loader built).
 
-    Behaves like a tuple: indexing, slicing (to a tuple), iteration, ``==`` with any sequence of
-    the same records. ``table`` is what ``check`` reads.
+    Behaves like a tuple (``lazy.BuiltOnAccess``). ``table`` is what ``check`` reads.
     """
 
     __slots__ = ("table",)
 
     def __init__(self, table: EvidenceTable) -> None:
+        super().__init__(range(len(table)), table.record)
         self.table = table
-
-    def __len__(self) -> int:
-        return len(self.table)
-
-    @overload
-    def __getitem__(self, index: int) -> EvidenceRecord: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> tuple[EvidenceRecord, ...]: ...
-
-    def __getitem__(self, index: int | slice) -> EvidenceRecord | tuple[EvidenceRecord, ...]:
-        n = len(self.table)
-        if isinstance(index, slice):
-            return tuple(map(self.table.record, range(n)[index]))
-        if index < 0:
-            index += n
-        if not 0 <= index < n:
-            raise IndexError("record index out of range")
-        return self.table.record(index)
-
-    def __iter__(self) -> Iterator[EvidenceRecord]:
-        return map(self.table.record, range(len(self.table)))
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence) or isinstance(other, str):
-            return NotImplemented
-        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return repr(tuple(self))
 
 
 class EvidenceFileError(InputError):
@@ -1385,6 +1354,37 @@ def _raise_field_limit(limit: int) -> None:
         csv.field_size_limit(wanted)
 
 
+class _Tally:
+    """What a loader makes of the rows it reads, in file order: records, rejections, and blank rows.
+
+    A blank row counts only once a data row follows it: blank lines at the end of a file are not
+    rows (docs/checking.md, "Every row is accounted for").
+    """
+
+    __slots__ = ("_pending", "blank", "records", "rejected")
+
+    def __init__(self) -> None:
+        self.records: list[EvidenceRecord] = []
+        self.rejected: list[Rejected] = []
+        self.blank = 0
+        self._pending = 0
+
+    def skip_blank(self) -> None:
+        self._pending += 1
+
+    def data_row(self) -> None:
+        """A row that is not blank comes: the blank rows before it count."""
+        if self._pending:
+            self.blank, self._pending = self.blank + self._pending, 0
+
+    def add(self, outcome: EvidenceRecord | Rejected) -> None:
+        self.data_row()
+        if isinstance(outcome, EvidenceRecord):
+            self.records.append(outcome)
+        else:
+            self.rejected.append(outcome)
+
+
 @attrs.frozen
 class CsvSource:
     """CSV or tab-separated text: UTF-8, UTF-8 with BOM, or GB18030/GBK as Chinese Excel and WPS save it."""
@@ -1424,9 +1424,7 @@ class CsvSource:
             records_iter = enumerate(_csv_records(_text_stream(raw, encoding), delimiter, self.row_cap), 1)
             header_row, header = _find_header(file, self._header_rows(file, records_iter, delimiter))
             builder = _RowBuilder(file, tz, _as_of(as_of), self.max_field, header.id_column)
-            records: list[EvidenceRecord] = []
-            rejected: list[Rejected] = []
-            pending_blank = blank = 0
+            tally = _Tally()
             # One csv.reader splits every record into cells: the splitter hands it one record's
             # text at a time (a record too large or never closed goes as "", and is rejected from
             # what ``current`` says), so that cells are split exactly as csv splits them.
@@ -1442,21 +1440,16 @@ class CsvSource:
                     number, text, unclosed = current
                     outcome = self._row(builder, header, number, text, unclosed, cells)
                     if outcome is None:
-                        pending_blank += 1
-                        continue
-                    if pending_blank:
-                        blank, pending_blank = blank + pending_blank, 0
-                    if isinstance(outcome, EvidenceRecord):
-                        records.append(outcome)
+                        tally.skip_blank()
                     else:
-                        rejected.append(outcome)
+                        tally.add(outcome)
         return LoadResult(
-            tuple(records),
-            tuple(rejected),
-            len(records) + len(rejected),
+            tuple(tally.records),
+            tuple(tally.rejected),
+            len(tally.records) + len(tally.rejected),
             file,
             header_row,
-            blank,
+            tally.blank,
             encoding.removesuffix("-sig"),
             header.ignored,
         )
@@ -1491,8 +1484,7 @@ class CsvSource:
         columns = _Columns(builder._zone)
         made: dict[int, EvidenceRecord] = {}  # table row → record, for rows of the general path
         line_of = array("l")  # table row → line (0-based) of the rows of the fast path; -1 others
-        rejected: list[Rejected] = []
-        blank = pending_blank = 0
+        tally = _Tally()  # its records stay empty: the columns and ``made`` hold them
         later = _RowBuilder(file, tz, stamp, self.max_field, header.id_column)  # builds records
 
         def line_text(j: int) -> str:
@@ -1518,8 +1510,7 @@ class CsvSource:
                     while end < len(where) and where[end] < j:
                         end += 1
                     if end > fast:
-                        if pending_blank:
-                            blank, pending_blank = blank + pending_blank, 0
+                        tally.data_row()
                         columns.keys.extend(map(remap.__getitem__, keys[fast:end]))
                         columns.times.extend(times[fast:end])
                         columns.periods.extend(map(premap.__getitem__, periods[fast:end]))
@@ -1538,13 +1529,12 @@ class CsvSource:
                         cells,
                     )
                     if outcome is None:
-                        pending_blank += 1
+                        tally.skip_blank()
                         continue
-                    if pending_blank:
-                        blank, pending_blank = blank + pending_blank, 0
                     if isinstance(outcome, Rejected):
-                        rejected.append(outcome)
+                        tally.add(outcome)
                         continue
+                    tally.data_row()
                     made[len(columns.keys)] = outcome
                     columns.add(
                         (outcome.obligation, outcome.subject, outcome.agency),
@@ -1563,15 +1553,15 @@ class CsvSource:
             return built
 
         table = columns.table(record)
-        if not len(table) and not rejected:
+        if not len(table) and not tally.rejected:
             return None  # no data: the general loader says so
         return LoadResult(
             Records(table),
-            tuple(rejected),
-            len(table) + len(rejected),
+            tuple(tally.rejected),
+            len(table) + len(tally.rejected),
             file,
             header_row,
-            blank,
+            tally.blank,
             "utf-8",
             header.ignored,
         )
@@ -1946,24 +1936,19 @@ class JsonlSource:
         check_timezone(tz)
         file = str(path)
         builder = _RowBuilder(file, tz, _as_of(as_of), self.max_field, id_column=False)
-        records: list[EvidenceRecord] = []
-        rejected: list[Rejected] = []
-        pending_blank = blank = lines = 0
+        tally = _Tally()
         cap = self.max_field * 8 + 1024
         with _open_binary(path) as f, collector.paused():
             for number, line in enumerate(_capped_lines(f, cap), start=1):
-                lines = number
                 if line is not None and not line.strip():
-                    pending_blank += 1
-                    continue
-                blank += pending_blank
-                pending_blank = 0
-                outcome = self._line(builder, number, line)
-                (records if isinstance(outcome, EvidenceRecord) else rejected).append(outcome)  # type: ignore[arg-type]
-        if lines == 0 or not (records or rejected):
+                    tally.skip_blank()
+                else:
+                    tally.add(self._line(builder, number, line))
+        records, rejected = tally.records, tally.rejected
+        if not (records or rejected):
             raise EvidenceFileError("empty", file, "文件是空的（沒有數據）", "the file is empty")
         return LoadResult(
-            tuple(records), tuple(rejected), len(records) + len(rejected), file, 0, blank, "utf-8"
+            tuple(records), tuple(rejected), len(records) + len(rejected), file, 0, tally.blank, "utf-8"
         )
 
     def _line(self, builder: _RowBuilder, number: int, line: bytes | None) -> EvidenceRecord | Rejected:
@@ -2062,17 +2047,15 @@ class XlsxSource:
 
         header_row, header = _find_header(label, header_rows())
         builder = _RowBuilder(file, tz, _as_of(as_of), self.max_field, header.id_column)
-        records: list[EvidenceRecord] = []
-        rejected: list[Rejected] = []
         with collector.paused():
-            blank = self._rows(rows, header, builder, records, rejected)
+            tally = self._rows(rows, header, builder)
         return LoadResult(
-            tuple(records),
-            tuple(rejected),
-            len(records) + len(rejected),
+            tuple(tally.records),
+            tuple(tally.rejected),
+            len(tally.records) + len(tally.rejected),
             file,
             header_row,
-            blank,
+            tally.blank,
             None,
             header.ignored,
         )
@@ -2082,11 +2065,9 @@ class XlsxSource:
         rows: Iterator[tuple[int, Any]],
         header: _Header,
         builder: _RowBuilder,
-        records: list[EvidenceRecord],
-        rejected: list[Rejected],
-    ) -> int:
-        """Build the sheet's data rows into ``records`` and ``rejected``; the blank rows between."""
-        pending_blank = blank = 0
+    ) -> _Tally:
+        """Build the sheet's data rows."""
+        tally = _Tally()
         for number, cells in rows:
             values: dict[str, Cell] = {}
             formats: dict[str, str] = {}
@@ -2098,13 +2079,10 @@ class XlsxSource:
                 if getattr(cell, "number_format", None):
                     formats[field] = str(cell.number_format)
             if not values and not any(_cell_text(c.value).strip() for c in cells):
-                pending_blank += 1
-                continue
-            blank += pending_blank
-            pending_blank = 0
-            outcome = builder.build(number, values, formats)
-            (records if isinstance(outcome, EvidenceRecord) else rejected).append(outcome)  # type: ignore[arg-type]
-        return blank
+                tally.skip_blank()
+            else:
+                tally.add(builder.build(number, values, formats))
+        return tally
 
 
 def _cell_text(value: object) -> str:

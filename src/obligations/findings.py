@@ -16,14 +16,15 @@ import math
 import operator
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, overload
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from obligations import collector, script
 from obligations.evidence import _timezone, _unchecked
 from obligations.evidence import wall_time as _wall
+from obligations.lazy import BuiltOnAccess
 
 if TYPE_CHECKING:
     import pendulum
@@ -826,15 +827,15 @@ class _Rows:
         return table.record(i)
 
 
-class Findings(Sequence[Finding]):
+class Findings(BuiltOnAccess[Finding]):
     """``CheckResult.findings``: each ``Finding`` is built when it is asked for, from a compact
     entry (a million rows give a million findings; most callers want a few, or a count).
 
-    A sequence like a tuple (indexing, slicing to a tuple, iteration, ``==`` with any sequence of
-    the same findings); the counts per status are known without building any.
+    A sequence like a tuple (``lazy.BuiltOnAccess``); the counts per status are known without
+    building any.
     """
 
-    __slots__ = ("_counts", "_entries", "_make")
+    __slots__ = ("_counts",)
 
     def __init__(
         self,
@@ -842,39 +843,8 @@ class Findings(Sequence[Finding]):
         make: Callable[[Any], Finding] | None = None,
         counts: dict[Status, int] | None = None,
     ) -> None:
-        self._entries = entries
-        self._make = make
+        super().__init__(entries, make)
         self._counts = counts
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-    @overload
-    def __getitem__(self, index: int) -> Finding: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> tuple[Finding, ...]: ...
-
-    def __getitem__(self, index: int | slice) -> Finding | tuple[Finding, ...]:
-        make = self._make
-        if isinstance(index, slice):
-            part = self._entries[index]
-            return tuple(part) if make is None else tuple(map(make, part))
-        entry = self._entries[index]
-        return entry if make is None else make(entry)
-
-    def __iter__(self) -> Iterator[Finding]:
-        return iter(self._entries) if self._make is None else map(self._make, self._entries)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence) or isinstance(other, str):
-            return NotImplemented
-        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return repr(tuple(self))
 
     def status_counts(self) -> dict[Status, int]:
         """How many findings have each status (every status, 0 for none)."""
