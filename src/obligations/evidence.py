@@ -1675,6 +1675,7 @@ class CsvSource:
 _DAY_US = 86_400 * 1_000_000
 _BAD = -1  # a cache's answer: this value takes the general path
 _HOSTS_MAX = 4096  # distinct url hosts remembered by a scan
+_CHUNK_LINES = 4096  # lines decoded at once by a scan
 
 
 class _Scan:
@@ -1788,66 +1789,68 @@ class _Scan:
             general.append,
         )
         hosts = self.hosts
-        # One decoding for all the lines (as strict as one a line: "\n" ends no UTF-8 sequence)
-        # UnicodeDecodeError: the caller reads the file another way
-        texts = b"\n".join(lines[first:last]).decode().split("\n") if last > first else []
-        for j, line in enumerate(texts, first):
-            cells = line.split(",")
-            if len(cells) != width or len(line) > max_field:
-                other(j)
-                continue
-            raw = ident(cells)
-            key = idents.get(raw)
-            if key is None:
-                key = self.target(raw)
-            stamp = cells[stamp_at]
-            n = len(stamp)
-            day = days.get(stamp[:10])
-            if day is None:
-                day = self.day(stamp[:10])
-            moment = clock.get(stamp[10:])
-            if moment is None:
-                moment = self.time_of_day(stamp[10:])
-            if key < 0 or day < 0 or moment < 0 or not (n == 16 or n == 10 or n == 19):
-                other(j)
-                continue
-            if n == 10:
-                if day // _DAY_US > limit_day:
-                    other(j)  # in the future: rejected there
-                    continue
-            elif day + moment > limit:
-                other(j)
-                continue
-            p = 0
-            if period_at is not None:
-                text = cells[period_at]
-                p = seen.get(text, -2)
-                if p == -2:
-                    p = self.period(text)
-                if p < 0:
+        # One decoding per chunk of lines (as strict as one a line: "\n" ends no UTF-8 sequence;
+        # chunks keep the text held at once small). UnicodeDecodeError: the caller reads the
+        # file another way.
+        for lo in range(first, last, _CHUNK_LINES):
+            hi = min(lo + _CHUNK_LINES, last)
+            for j, line in enumerate(b"\n".join(lines[lo:hi]).decode().split("\n"), lo):
+                cells = line.split(",")
+                if len(cells) != width or len(line) > max_field:
                     other(j)
                     continue
-            if url_at is not None:
-                url = cells[url_at]
-                # A url of printable ASCII without a space holds no white space; after a host
-                # (up to its first "/") the regex takes as a url followed by "/", any such text
-                # is a url too. Any other goes to the regex itself.
-                i = url.find("/", 8)
-                if not (
-                    i > 0
-                    and (hosts.get(url[:i]) or self.host(url[:i]))
-                    and url.isascii()
-                    and url.isprintable()
-                    and " " not in url
-                ):
-                    url = url.strip()
-                    if url and url_ok(url) is None:
+                raw = ident(cells)
+                key = idents.get(raw)
+                if key is None:
+                    key = self.target(raw)
+                stamp = cells[stamp_at]
+                n = len(stamp)
+                day = days.get(stamp[:10])
+                if day is None:
+                    day = self.day(stamp[:10])
+                moment = clock.get(stamp[10:])
+                if moment is None:
+                    moment = self.time_of_day(stamp[10:])
+                if key < 0 or day < 0 or moment < 0 or not (n == 16 or n == 10 or n == 19):
+                    other(j)
+                    continue
+                if n == 10:
+                    if day // _DAY_US > limit_day:
+                        other(j)  # in the future: rejected there
+                        continue
+                elif day + moment > limit:
+                    other(j)
+                    continue
+                p = 0
+                if period_at is not None:
+                    text = cells[period_at]
+                    p = seen.get(text, -2)
+                    if p == -2:
+                        p = self.period(text)
+                    if p < 0:
                         other(j)
                         continue
-            add_key(key)
-            add_time(day + moment)
-            add_period(p)
-            add_line(j)
+                if url_at is not None:
+                    url = cells[url_at]
+                    # A url of printable ASCII without a space holds no white space; after a host
+                    # (up to its first "/") the regex takes as a url followed by "/", any such text
+                    # is a url too. Any other goes to the regex itself.
+                    i = url.find("/", 8)
+                    if not (
+                        i > 0
+                        and (hosts.get(url[:i]) or self.host(url[:i]))
+                        and url.isascii()
+                        and url.isprintable()
+                        and " " not in url
+                    ):
+                        url = url.strip()
+                        if url and url_ok(url) is None:
+                            other(j)
+                            continue
+                add_key(key)
+                add_time(day + moment)
+                add_period(p)
+                add_line(j)
         return keys, times, periods, where, general
 
 
