@@ -17,6 +17,7 @@ Sources are plugins (entry point group ``obligations.sources``); the built-in on
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import contextlib
 import csv
@@ -1475,11 +1476,14 @@ class CsvSource:
         builder = _RowBuilder(file, tz, stamp, self.max_field, header.id_column)
         scan = _Scan(builder, header)
         try:
-            parts = _scan_parts(scan, lines, header_row, self.max_field)
+            # The scan makes no reference cycles (ints, strings, arrays); the collector, paused
+            # here and in the forked child, would only walk the list of lines again and again.
+            with collector.paused():
+                parts = _scan_parts(scan, lines, header_row, self.max_field)
         except UnicodeDecodeError:
             return None
-        starts = array("q", [0])
-        starts.extend(itertools.accumulate(len(line) + 1 for line in lines))
+        # line j is data[ends[j] + j : ends[j + 1] + j] (ends: the lengths of the lines before)
+        ends = array("q", itertools.accumulate(map(len, lines), initial=0))
         del lines
         columns = _Columns(builder._zone)
         made: dict[int, EvidenceRecord] = {}  # table row → record, for rows of the general path
@@ -1488,11 +1492,12 @@ class CsvSource:
         later = _RowBuilder(file, tz, stamp, self.max_field, header.id_column)  # builds records
 
         def line_text(j: int) -> str:
-            return data[starts[j] : starts[j + 1] - 1].decode()
+            return data[ends[j] + j : ends[j + 1] + j].decode()
 
         with collector.paused():
             for targets, keys, times, periods, where, general, period_values in parts:
                 remap = [columns.target_index.setdefault(t, len(columns.target_index)) for t in targets]
+                same_keys = remap == list(range(len(remap)))  # the first part: as it is
                 for t, index in zip(targets, remap, strict=True):
                     if index == len(columns.targets):
                         columns.targets.append(t)
@@ -1502,18 +1507,23 @@ class CsvSource:
                         columns.period_index[p] = len(columns.period_values)
                         columns.period_values.append(p)
                     premap.append(columns.period_index[p])
+                same_periods = premap == list(range(len(premap)))
                 fast = 0
                 general.append(len(data) + 1)  # past every line: the rest is fast
                 for j in general:
                     # the fast rows before line j
-                    end = fast
-                    while end < len(where) and where[end] < j:
-                        end += 1
+                    end = bisect.bisect_left(where, j, fast)
                     if end > fast:
                         tally.data_row()
-                        columns.keys.extend(map(remap.__getitem__, keys[fast:end]))
+                        if same_keys:
+                            columns.keys.extend(keys[fast:end])
+                        else:
+                            columns.keys.extend(map(remap.__getitem__, keys[fast:end]))
                         columns.times.extend(times[fast:end])
-                        columns.periods.extend(map(premap.__getitem__, periods[fast:end]))
+                        if same_periods:
+                            columns.periods.extend(periods[fast:end])
+                        else:
+                            columns.periods.extend(map(premap.__getitem__, periods[fast:end]))
                         line_of.extend(where[fast:end])
                         fast = end
                     if j > len(data):
@@ -1664,6 +1674,8 @@ class CsvSource:
 
 _DAY_US = 86_400 * 1_000_000
 _BAD = -1  # a cache's answer: this value takes the general path
+_HOSTS_MAX = 4096  # distinct url hosts remembered by a scan
+_CHUNK_LINES = 4096  # lines decoded at once by a scan
 
 
 class _Scan:
@@ -1689,6 +1701,7 @@ class _Scan:
         self.period_values: list[Period | None] = [None]
         self.period_index: dict[Period | None, int] = {None: 0}
         self.periods_seen: dict[str, int] = {}
+        self.hosts: dict[str, bool] = {}  # "https://host" → ``host``
 
     def target(self, raw: Any) -> int:
         """The target index of a row's identifying cells, or ``_BAD``."""
@@ -1731,6 +1744,13 @@ class _Scan:
         self.clock[text] = offset
         return offset
 
+    def host(self, text: str) -> bool:
+        """Whether ``text`` followed by "/" is a url (remembered in ``hosts``, while it is small)."""
+        found = _URL_RE.fullmatch(text + "/") is not None
+        if len(self.hosts) < _HOSTS_MAX:
+            self.hosts[text] = found
+        return found
+
     def period(self, text: str) -> int:
         index = 0
         if text.strip():
@@ -1768,52 +1788,69 @@ class _Scan:
             where.append,
             general.append,
         )
-        for j in range(first, last):
-            line = lines[j].decode()  # UnicodeDecodeError: the caller reads the file another way
-            cells = line.split(",")
-            if len(cells) != width or len(line) > max_field:
-                other(j)
-                continue
-            raw = ident(cells)
-            key = idents.get(raw)
-            if key is None:
-                key = self.target(raw)
-            stamp = cells[stamp_at]
-            n = len(stamp)
-            day = days.get(stamp[:10])
-            if day is None:
-                day = self.day(stamp[:10])
-            moment = clock.get(stamp[10:])
-            if moment is None:
-                moment = self.time_of_day(stamp[10:])
-            if key < 0 or day < 0 or moment < 0 or not (n == 16 or n == 10 or n == 19):
-                other(j)
-                continue
-            if n == 10:
-                if day // _DAY_US > limit_day:
-                    other(j)  # in the future: rejected there
-                    continue
-            elif day + moment > limit:
-                other(j)
-                continue
-            p = 0
-            if period_at is not None:
-                text = cells[period_at]
-                p = seen.get(text, -2)
-                if p == -2:
-                    p = self.period(text)
-                if p < 0:
+        hosts = self.hosts
+        # One decoding per chunk of lines (as strict as one a line: "\n" ends no UTF-8 sequence;
+        # chunks keep the text held at once small). UnicodeDecodeError: the caller reads the
+        # file another way.
+        for lo in range(first, last, _CHUNK_LINES):
+            hi = min(lo + _CHUNK_LINES, last)
+            for j, line in enumerate(b"\n".join(lines[lo:hi]).decode().split("\n"), lo):
+                cells = line.split(",")
+                if len(cells) != width or len(line) > max_field:
                     other(j)
                     continue
-            if url_at is not None:
-                url = cells[url_at].strip()
-                if url and url_ok(url) is None:
+                raw = ident(cells)
+                key = idents.get(raw)
+                if key is None:
+                    key = self.target(raw)
+                stamp = cells[stamp_at]
+                n = len(stamp)
+                day = days.get(stamp[:10])
+                if day is None:
+                    day = self.day(stamp[:10])
+                moment = clock.get(stamp[10:])
+                if moment is None:
+                    moment = self.time_of_day(stamp[10:])
+                if key < 0 or day < 0 or moment < 0 or not (n == 16 or n == 10 or n == 19):
                     other(j)
                     continue
-            add_key(key)
-            add_time(day + moment)
-            add_period(p)
-            add_line(j)
+                if n == 10:
+                    if day // _DAY_US > limit_day:
+                        other(j)  # in the future: rejected there
+                        continue
+                elif day + moment > limit:
+                    other(j)
+                    continue
+                p = 0
+                if period_at is not None:
+                    text = cells[period_at]
+                    p = seen.get(text, -2)
+                    if p == -2:
+                        p = self.period(text)
+                    if p < 0:
+                        other(j)
+                        continue
+                if url_at is not None:
+                    url = cells[url_at]
+                    # A url of printable ASCII without a space holds no white space; after a host
+                    # (up to its first "/") the regex takes as a url followed by "/", any such text
+                    # is a url too. Any other goes to the regex itself.
+                    i = url.find("/", 8)
+                    if not (
+                        i > 0
+                        and (hosts.get(url[:i]) or self.host(url[:i]))
+                        and url.isascii()
+                        and url.isprintable()
+                        and " " not in url
+                    ):
+                        url = url.strip()
+                        if url and url_ok(url) is None:
+                            other(j)
+                            continue
+                add_key(key)
+                add_time(day + moment)
+                add_period(p)
+                add_line(j)
         return keys, times, periods, where, general
 
 

@@ -16,7 +16,7 @@ import math
 import operator
 from array import array
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -281,6 +281,8 @@ _STATUSES = tuple(Status)
 _ON_TIME, _LATE, _MISSING, _PENDING = Status.ON_TIME, Status.LATE, Status.MISSING, Status.PENDING
 _SHORT, _GAP = Status.SHORT, Status.GAP
 _WRONG, _UNMATCHED, _DUPLICATE = Status.WRONG_AGENCY, Status.UNMATCHED, Status.DUPLICATE
+_I_ON_TIME, _I_LATE, _I_MISSING, _I_PENDING = map(_STATUSES.index, (_ON_TIME, _LATE, _MISSING, _PENDING))
+_COUNTED = ("count", "realtime")  # the kinds whose verdict looks beyond the first row
 
 
 class _Slot:
@@ -371,6 +373,7 @@ class _Matcher:
         self.series: dict[tuple[str, str], _Series] = {}
         self.slots: list[_Slot] = []  # every slot, in (due, obligation, agency) order
         self.in_run: list[bool] = []  # the slot shares (due, obligation, agency) with the one before
+        self._begins: dict[int, int] = {}  # day ordinal → its start (``_begin``)
         items = self._items(main)
         items.sort(key=operator.itemgetter(0))  # stable: occurrences() sorts so, on the due alone
         later = self._items(pending)
@@ -392,19 +395,35 @@ class _Matcher:
         self._built: dict[int, tuple[DueSeries, list[Occurrence]]] = {}  # id(series) → its objects
         self._dates: Any = _Built(_Days._date_of)  # one Date per day, shared (as occurrences())
 
-    def _items(self, found: list[DueSeries]) -> list[tuple[int, str, str, DueSeries, int]]:
-        """(due, obligation id, agency, series, index) of every item of ``found``, in order."""
+    def _items(self, found: list[DueSeries]) -> list[tuple[int, str, str, DueSeries, int, int | None]]:
+        """(due, obligation id, agency, series, index, opens) of every item of ``found``, in
+        order: ``opens`` is ``_opens`` of the item (docs/checking.md, "Windows"), as a wall time."""
         dues, keep, zone = self.dues, self._keep, self.zone
-        out: list[tuple[int, str, str, DueSeries, int]] = []
+        begins = self._begins
+        out: list[tuple[int, str, str, DueSeries, int, int | None]] = []
         for series in found:
             ob_id, agency = series.obligation.id, series.agency
             walls = []
-            for due in series.dues:
-                wall = dues.get(id(due))
+            for instant in series.dues:
+                wall = dues.get(id(instant))
                 if wall is None:
-                    wall = dues[id(due)] = _wall(due, zone)
-                    keep.append(due)
+                    wall = dues[id(instant)] = _wall(instant, zone)
+                    keep.append(instant)
                 walls.append(wall)
+            opens: Iterable[int | None]
+            triggers, starts = series.triggers, series.period_starts
+            if triggers is not None:
+                opens = [self._opens(series, k, due, begins) for k, due in enumerate(walls)]
+            elif starts is None:
+                opens = itertools.repeat(None)
+            else:
+                opens = []
+                add = opens.append
+                for k, (due, first) in enumerate(zip(walls, starts, strict=True)):
+                    start = begins.get(first)
+                    if start is None:
+                        start = self._begin(first)
+                    add(start if due >= start else self._opens(series, k, due, begins))
             out.extend(
                 zip(
                     walls,
@@ -412,32 +431,35 @@ class _Matcher:
                     itertools.repeat(agency),
                     itertools.repeat(series),
                     range(len(walls)),
+                    opens,
                     strict=False,
                 )
             )
         return out
 
-    def _make_slots(self, items: list[tuple[int, str, str, DueSeries, int]]) -> bool:
+    def _make_slots(self, items: list[tuple[int, str, str, DueSeries, int, int | None]]) -> bool:
         """A slot for each occurrence whose window has opened, in order; False, and unfinished,
         when ``items`` are not in (due, obligation id, agency) order."""
         now, slots, in_run, by_key = self.now, self.slots, self.in_run, self.series
-        begins: dict[int, int] = {}
-        last_due: int | None = None
-        last_key: tuple[str, str] = ("", "")
-        for due, ob_id, agency, series, k in items:
-            opens = self._opens(series, k, due, begins)
+        by_series: dict[int, _Series] = {}  # id(due series) → its _Series (the items keep them)
+        last_due = -1  # no due instant is before year 1
+        last_ob = last_agency = ""
+        add_slot, add_run = slots.append, in_run.append
+        for due, ob_id, agency, series, k, opens in items:
             if opens is not None and opens > now:
                 continue  # its window has not started: not due, not pending, simply not yet
-            key = (ob_id, agency)
             tied = False
-            if last_due is not None and due <= last_due:
-                if due < last_due or key < last_key:
+            if due <= last_due:
+                if due < last_due or ob_id < last_ob or (ob_id == last_ob and agency < last_agency):
                     return False
-                tied = key == last_key
-            last_due, last_key = due, key
-            owed = by_key.get(key)
+                tied = ob_id == last_ob and agency == last_agency
+            last_due, last_ob, last_agency = due, ob_id, agency
+            owed = by_series.get(id(series))
             if owed is None:
-                owed = by_key[key] = _Series(series.obligation, agency)
+                owed = by_key.get((ob_id, agency))
+                if owed is None:
+                    owed = by_key[(ob_id, agency)] = _Series(series.obligation, agency)
+                by_series[id(series)] = owed
             slot = _Slot(series, k, due, opens)
             owed.slots.append(slot)
             owed.dues.append(due)
@@ -445,9 +467,18 @@ class _Matcher:
                 slot.seqs = []
                 if slots[-1].seqs is None:
                     slots[-1].seqs = []
-            in_run.append(tied)
-            slots.append(slot)
+            add_run(tied)
+            add_slot(slot)
         return True
+
+    def _begin(self, first: int) -> int:
+        """The start of day ``first`` (an ordinal), as a wall time (remembered in ``_begins``)."""
+        import pendulum
+
+        day = dt.date.fromordinal(first)
+        begun = pendulum.datetime(day.year, day.month, day.day, tz=self.tz)
+        start = self._begins[first] = _wall(begun, self.zone)
+        return start
 
     def _opens(self, series: DueSeries, k: int, due: int, begins: dict[int, int]) -> int | None:
         """``_opens`` (docs/checking.md, "Windows") of item ``k`` of ``series``, as a wall time."""
@@ -461,11 +492,7 @@ class _Matcher:
         first = starts[k]
         start = begins.get(first)
         if start is None:
-            import pendulum
-
-            day = dt.date.fromordinal(first)
-            begun = pendulum.datetime(day.year, day.month, day.day, tz=self.tz)
-            start = begins[first] = _wall(begun, self.zone)
+            start = self._begin(first)
         if due >= start:
             return start
         # A lead time (每日 提前48小時): the window is one period long, ending at the due instant.
@@ -633,9 +660,10 @@ class _Matcher:
         """
         out: list[Any] = []
         append, extend, judge = out.append, out.extend, self._judge
-        counts = dict.fromkeys(_STATUSES, 0)
+        tally = [0] * len(_STATUSES)  # per status, by its place in _STATUSES (an Enum hashes slowly)
         times = self.rows.times
         slots, in_run = self.slots, self.in_run
+        now = self.now
         n = len(slots)
         dups_total = 0
         for i, slot in enumerate(slots):
@@ -646,12 +674,27 @@ class _Matcher:
                 while j < n and in_run[j]:
                     j += 1
                 for member in slots[i:j]:
-                    counts[judge(member)] += 1
+                    tally[judge(member)] += 1
                     dups_total += len(member.dups or ())
                 extend(self._run(slots[i:j]))
                 continue
             slots[i] = _DONE
-            counts[judge(slot)] += 1
+            evidence = slot.evidence
+            if slot.series.obligation.schedule.kind not in _COUNTED:  # _judge's common case, inline
+                if evidence is None:
+                    if slot.due <= now:
+                        tally[_I_MISSING] += 1  # slot.status is _MISSING already
+                    else:
+                        slot.status = _PENDING
+                        tally[_I_PENDING] += 1
+                elif times[evidence[0]] <= slot.due:
+                    slot.status = _ON_TIME
+                    tally[_I_ON_TIME] += 1
+                else:
+                    slot.status = _LATE
+                    tally[_I_LATE] += 1
+            else:
+                tally[judge(slot)] += 1
             dups = slot.dups
             if dups is None:
                 append(slot)
@@ -659,8 +702,8 @@ class _Matcher:
             dups_total += len(dups)
             # Duplicates were published no earlier than the first evidence; those published at
             # the same instant were made before the verdict, and come first.
-            assert slot.evidence is not None
-            first = times[slot.evidence[0]]
+            assert evidence is not None
+            first = times[evidence[0]]
             k = 0
             while k < len(dups) and times[dups[k]] <= first:
                 k += 1
@@ -672,6 +715,7 @@ class _Matcher:
             else:
                 append(slot)
                 extend(pairs)
+        counts = dict(zip(_STATUSES, tally, strict=True))
         counts[_DUPLICATE] += dups_total
         loose = self.loose
         loose.sort(key=operator.itemgetter(0, 1, 2))
@@ -692,8 +736,9 @@ class _Matcher:
         keyed.sort(key=lambda item: item[:3])
         return [item[3] for item in keyed]
 
-    def _judge(self, slot: _Slot) -> Status:
-        """The slot's verdict (kept in it, with its detail): docs/checking.md, after the rules."""
+    def _judge(self, slot: _Slot) -> int:
+        """The slot's verdict (kept in it, with its detail), as its place in ``_STATUSES``:
+        docs/checking.md, after the rules (``_ordered`` has the case of a plain kind inline)."""
         series = slot.series
         kind = series.obligation.schedule.kind
         due_passed = slot.due <= self.now
@@ -719,7 +764,7 @@ class _Matcher:
             else:
                 status = _ON_TIME if self.rows.times[evidence[0]] <= slot.due else _LATE
         slot.status = status
-        return status
+        return _STATUSES.index(status)
 
     def _longest_gap(self, slot: _Slot, evidence: list[int]) -> int | None:
         """The longest interval of the day without an update, if longer than the allowed gap."""

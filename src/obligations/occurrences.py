@@ -243,7 +243,13 @@ def expand_within_data(
                     out.extend(engine.series(ob))
                     break
                 except CalendarDataError as err:
-                    first_error = first_error or err
+                    if first_error is None:
+                        # Kept without its traceback and the error it replaced (``_needed_for``,
+                        # raised ``from None``): through them it would hold this frame, and its
+                        # callers' frames with all their locals, in a cycle until the collector
+                        # found it. It is returned, not raised: neither is ever shown.
+                        first_error = err.with_traceback(None)
+                        first_error.__context__ = None
                     stop = min(stop - dt.timedelta(days=31), dt.date(err.year - 1, 12, 31))
     return out, first_error
 
