@@ -281,8 +281,6 @@ _STATUSES = tuple(Status)
 _ON_TIME, _LATE, _MISSING, _PENDING = Status.ON_TIME, Status.LATE, Status.MISSING, Status.PENDING
 _SHORT, _GAP = Status.SHORT, Status.GAP
 _WRONG, _UNMATCHED, _DUPLICATE = Status.WRONG_AGENCY, Status.UNMATCHED, Status.DUPLICATE
-_I_ON_TIME, _I_LATE, _I_MISSING, _I_PENDING = map(_STATUSES.index, (_ON_TIME, _LATE, _MISSING, _PENDING))
-_COUNTED = ("count", "realtime")  # the kinds whose verdict looks beyond the first row
 
 
 class _Slot:
@@ -663,7 +661,6 @@ class _Matcher:
         tally = [0] * len(_STATUSES)  # per status, by its place in _STATUSES (an Enum hashes slowly)
         times = self.rows.times
         slots, in_run = self.slots, self.in_run
-        now = self.now
         n = len(slots)
         dups_total = 0
         for i, slot in enumerate(slots):
@@ -679,22 +676,8 @@ class _Matcher:
                 extend(self._run(slots[i:j]))
                 continue
             slots[i] = _DONE
+            tally[judge(slot)] += 1
             evidence = slot.evidence
-            if slot.series.obligation.schedule.kind not in _COUNTED:  # _judge's common case, inline
-                if evidence is None:
-                    if slot.due <= now:
-                        tally[_I_MISSING] += 1  # slot.status is _MISSING already
-                    else:
-                        slot.status = _PENDING
-                        tally[_I_PENDING] += 1
-                elif times[evidence[0]] <= slot.due:
-                    slot.status = _ON_TIME
-                    tally[_I_ON_TIME] += 1
-                else:
-                    slot.status = _LATE
-                    tally[_I_LATE] += 1
-            else:
-                tally[judge(slot)] += 1
             dups = slot.dups
             if dups is None:
                 append(slot)
@@ -737,8 +720,8 @@ class _Matcher:
         return [item[3] for item in keyed]
 
     def _judge(self, slot: _Slot) -> int:
-        """The slot's verdict (kept in it, with its detail), as its place in ``_STATUSES``:
-        docs/checking.md, after the rules (``_ordered`` has the case of a plain kind inline)."""
+        """The slot's verdict (kept in it, with its detail), as its place in ``_STATUSES`` (an
+        Enum hashes in Python: counting by place is cheaper): docs/checking.md, after the rules."""
         series = slot.series
         kind = series.obligation.schedule.kind
         due_passed = slot.due <= self.now
