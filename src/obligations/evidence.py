@@ -1385,6 +1385,13 @@ class _Tally:
         else:
             self.rejected.append(outcome)
 
+    def result(
+        self, file: str, header_row: int, encoding: str | None, ignored: tuple[str, ...] = ()
+    ) -> LoadResult:
+        records, rejected = tuple(self.records), tuple(self.rejected)
+        rows = len(records) + len(rejected)
+        return LoadResult(records, rejected, rows, file, header_row, self.blank, encoding, ignored)
+
 
 @attrs.frozen
 class CsvSource:
@@ -1444,16 +1451,7 @@ class CsvSource:
                         tally.skip_blank()
                     else:
                         tally.add(outcome)
-        return LoadResult(
-            tuple(tally.records),
-            tuple(tally.rejected),
-            len(tally.records) + len(tally.rejected),
-            file,
-            header_row,
-            tally.blank,
-            encoding.removesuffix("-sig"),
-            header.ignored,
-        )
+        return tally.result(file, header_row, encoding.removesuffix("-sig"), header.ignored)
 
     def _load_columns(self, path: Path, tz: str, as_of: pendulum.DateTime | None) -> LoadResult | None:
         """The file as an ``EvidenceTable`` (``Records``), when it is UTF-8, comma-separated and
@@ -1981,12 +1979,9 @@ class JsonlSource:
                     tally.skip_blank()
                 else:
                     tally.add(self._line(builder, number, line))
-        records, rejected = tally.records, tally.rejected
-        if not (records or rejected):
+        if not (tally.records or tally.rejected):
             raise EvidenceFileError("empty", file, "文件是空的（沒有數據）", "the file is empty")
-        return LoadResult(
-            tuple(records), tuple(rejected), len(records) + len(rejected), file, 0, tally.blank, "utf-8"
-        )
+        return tally.result(file, 0, "utf-8")
 
     def _line(self, builder: _RowBuilder, number: int, line: bytes | None) -> EvidenceRecord | Rejected:
         if line is None:
@@ -2086,16 +2081,7 @@ class XlsxSource:
         builder = _RowBuilder(file, tz, _as_of(as_of), self.max_field, header.id_column)
         with collector.paused():
             tally = self._rows(rows, header, builder)
-        return LoadResult(
-            tuple(tally.records),
-            tuple(tally.rejected),
-            len(tally.records) + len(tally.rejected),
-            file,
-            header_row,
-            tally.blank,
-            None,
-            header.ignored,
-        )
+        return tally.result(file, header_row, None, header.ignored)
 
     @staticmethod
     def _rows(
