@@ -151,17 +151,6 @@ def _horizon(ob: Obligation) -> dt.timedelta:
     return min(_HORIZON, dt.timedelta(days=days + _SLACK_DAYS))
 
 
-def _pending(
-    spec: Spec, as_of: dt.date, events: Sequence[EventRecord], calendar: HolidayCalendar | None
-) -> list[Occurrence]:
-    """``_pending_series`` as ``Occurrence`` objects, sorted as ``occurrences`` sorts them."""
-    from obligations.occurrences import as_occurrences
-
-    out = as_occurrences(_pending_series(spec, as_of, events, calendar))
-    out.sort(key=_occurrence_order)
-    return out
-
-
 def _pending_series(
     spec: Spec, as_of: dt.date, events: Sequence[EventRecord], calendar: HolidayCalendar | None
 ) -> list[DueSeries]:
@@ -209,10 +198,6 @@ def _with_references(spec: Spec, ob: Obligation) -> tuple[Obligation, ...]:
         chain.append(target)
         ref = getattr(target.schedule, "sync_with", None)
     return tuple(chain)
-
-
-def _occurrence_order(occ: Occurrence) -> tuple[Any, ...]:
-    return (occ.due, occ.obligation.id, occ.agency)
 
 
 def check(
@@ -411,7 +396,7 @@ class _Matcher:
             opens: Iterable[int | None]
             triggers, starts = series.triggers, series.period_starts
             if triggers is not None:
-                opens = [self._opens(series, k, due, begins) for k, due in enumerate(walls)]
+                opens = [self._opens(series, k, due) for k, due in enumerate(walls)]
             elif starts is None:
                 opens = itertools.repeat(None)
             else:
@@ -421,7 +406,7 @@ class _Matcher:
                     start = begins.get(first)
                     if start is None:
                         start = self._begin(first)
-                    add(start if due >= start else self._opens(series, k, due, begins))
+                    add(start if due >= start else self._opens(series, k, due))
             out.extend(
                 zip(
                     walls,
@@ -478,7 +463,7 @@ class _Matcher:
         start = self._begins[first] = _wall(begun, self.zone)
         return start
 
-    def _opens(self, series: DueSeries, k: int, due: int, begins: dict[int, int]) -> int | None:
+    def _opens(self, series: DueSeries, k: int, due: int) -> int | None:
         """``_opens`` (docs/checking.md, "Windows") of item ``k`` of ``series``, as a wall time."""
         triggers = series.triggers
         if triggers is not None and triggers[k] is not None:
@@ -488,7 +473,7 @@ class _Matcher:
         if starts is None:
             return None
         first = starts[k]
-        start = begins.get(first)
+        start = self._begins.get(first)
         if start is None:
             start = self._begin(first)
         if due >= start:
@@ -898,39 +883,6 @@ def _labels(ob: Obligation) -> dict[str, str]:
     if not ob.agencies:
         labels[script.key("")] = ""
     return labels
-
-
-def _opens(
-    occ: Occurrence,
-    tz: str,
-    begins: dict[dt.date, pendulum.DateTime],
-    spans: dict[tuple[dt.date, dt.date], dt.timedelta],
-) -> dt.datetime | None:
-    """When publication starts to count for ``occ`` (docs/checking.md, "Windows").
-
-    ``begins`` and ``spans`` remember the start of each period's first day and each period's
-    length: a year of a large spec has a few hundred of them and a million occurrences.
-    """
-    import pendulum
-
-    if occ.trigger is not None:
-        trigger = occ.trigger.occurred_at
-        return None if occ.due < trigger else trigger  # a lead before an event: any time before
-    first = occ.period_start
-    if first is None:
-        return None
-    start = begins.get(first)
-    if start is None:
-        start = begins[first] = pendulum.datetime(first.year, first.month, first.day, tz=tz)
-    if occ.due >= start:
-        return start
-    # A lead time (每日 提前48小時): the window is one period long, ending at the due instant.
-    last = occ.period_end
-    assert last is not None
-    span = spans.get((first, last))
-    if span is None:
-        span = spans[(first, last)] = last - first + dt.timedelta(days=1)
-    return occ.due - span
 
 
 def _hours(delta: dt.timedelta) -> str:
