@@ -260,7 +260,7 @@ class _Checker:
         return tuple(refs)
 
     # schedules ---------------------------------------------------------------------------------
-    def schedule(self, t: syn.Timing, roll: bool | None, section_year: int | None) -> Schedule:
+    def schedule(self, t: syn.Timing, roll: bool | None) -> Schedule:
         match t:
             case syn.Periodic():
                 return self.periodic(t, roll)
@@ -468,7 +468,7 @@ def _build_obligations(ck: _Checker, items: Sequence[tuple[syn.Obligation, str, 
             None,
         )
         channels = tuple(n.text for c in ob.clauses if isinstance(c, syn.Channels) for n in c.names)
-        schedule = ck.schedule(ob.timing, roll, ck.default_year)
+        schedule = ck.schedule(ob.timing, roll)
         if ob.id is not None:
             ob_id = ob.id
             if ob_id in seen_ids:

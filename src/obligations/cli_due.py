@@ -349,6 +349,15 @@ def _merge(parts: Iterable[Missing]) -> Missing:
     return total
 
 
+# Both due and calendar read holiday files the same way.
+_holidays_option = click.option(
+    "--holidays",
+    multiple=True,
+    type=click.Path(),
+    help="Holidays file (CSV or JSON, see docs/calendar.md); may be repeated.",
+)
+
+
 # ---- due ------------------------------------------------------------------------------------------
 
 P = ParamSpec("P")
@@ -407,12 +416,7 @@ def _collector_paused(command: Callable[P, None]) -> Callable[P, None]:
 @click.option(
     "--events", "events_file", type=click.Path(), default=None, help="Events file: what happened when."
 )
-@click.option(
-    "--holidays",
-    multiple=True,
-    type=click.Path(),
-    help="Holidays file (CSV or JSON, see docs/calendar.md); may be repeated.",
-)
+@_holidays_option
 @click.option("--estimate", is_flag=True, help="Estimate holidays of years without a notice; marked 估算.")
 @click.option(
     "--calendar",
@@ -546,12 +550,7 @@ _KIND = {"off": ("放假", "day off"), "work": ("調休上班", "make-up working
 
 @click.command("calendar")
 @click.option("--year", "year", type=int, default=None, help="The year (default: this year).")
-@click.option(
-    "--holidays",
-    multiple=True,
-    type=click.Path(),
-    help="Holidays file (CSV or JSON, see docs/calendar.md); may be repeated.",
-)
+@_holidays_option
 @click.option("--estimate", is_flag=True, help="Estimate years without a notice by rule; marked 推定.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def calendar_cmd(year: int | None, holidays: tuple[str, ...], estimate: bool, fmt: str) -> None:

@@ -49,7 +49,6 @@ DEFAULT_TIMEZONE = "Asia/Shanghai"  # as obligations.model.DEFAULT_TIMEZONE (not
 MAX_FIELD = 1_048_576  # characters in one cell; a longer cell rejects its row (field_too_large)
 EARLIEST_YEAR = 1990  # before this a timestamp is a spreadsheet artefact (1899-12-30 is Excel's zero)
 HEADER_SEARCH_ROWS = 10  # the header may sit below a title row or two, as office sheets often have
-ENCODINGS = ("utf-8", "gb18030")  # tried in this order; utf-8 also accepts a BOM
 _CHUNK = 1 << 16
 
 FIELDS = ("obligation", "subject", "agency", "published_at", "url", "title", "channel", "period")
