@@ -35,6 +35,9 @@ import sys
 # blake2b from the built-in _blake2 module: importing hashlib would load OpenSSL (~5 ms of
 # start-up) for a digest that only tells whether a file changed.
 from _blake2 import blake2b as _blake2b
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
 # Reading is the hot path: the C unpickler alone, without the pickle module's Python part (~2 ms
 # of start-up). Writing, on a miss, imports pickle.
@@ -42,9 +45,6 @@ try:
     from _pickle import load as _load
 except ImportError:  # an implementation without the accelerator
     from pickle import load as _load
-from collections.abc import Mapping, Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from obligations.calendar import TableCalendar
