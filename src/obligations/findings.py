@@ -272,13 +272,14 @@ class _Slot:
     """One occurrence (item ``k`` of an expanded series), the rows that meet it (in publication
     order, as global row numbers) and its duplicates."""
 
-    __slots__ = ("detail", "due", "dups", "evidence", "k", "opens", "seqs", "series", "status")
+    __slots__ = ("detail", "due", "dups", "evidence", "k", "opens", "plain", "seqs", "series", "status")
 
-    def __init__(self, series: DueSeries, k: int, due: int, opens: int | None) -> None:
+    def __init__(self, series: DueSeries, k: int, due: int, opens: int | None, plain: bool) -> None:
         self.series = series
         self.k = k
         self.due = due  # the due instant (``_wall``)
         self.opens = opens  # when publication starts to count; None: any time before the due instant
+        self.plain = plain  # neither a count nor a real-time duty: judged by the first publication
         self.evidence: list[int] | None = None  # made with the first
         self.dups: list[int] | None = None  # rows that are duplicates, in the order they were placed
         self.seqs: list[int] | None = None  # their placement numbers, kept when another slot ties
@@ -443,7 +444,7 @@ class _Matcher:
                 if owed is None:
                     owed = by_key[(ob_id, agency)] = _Series(series.obligation, agency)
                 by_series[id(series)] = owed
-            slot = _Slot(series, k, due, opens)
+            slot = _Slot(series, k, due, opens, not owed.multi)
             owed.slots.append(slot)
             owed.dues.append(due)
             if tied:  # its findings are ordered with the previous slot's: remember placements
@@ -707,25 +708,26 @@ class _Matcher:
     def _judge(self, slot: _Slot) -> int:
         """The slot's verdict (kept in it, with its detail), as its place in ``_STATUSES`` (an
         Enum hashes in Python: counting by place is cheaper): docs/checking.md, after the rules."""
-        series = slot.series
-        kind = series.obligation.schedule.kind
-        due_passed = slot.due <= self.now
         evidence = slot.evidence
         status: Status
-        if evidence is None and kind != "count":
-            status = _MISSING if due_passed else _PENDING
-        elif kind == "count":
+        if slot.plain:  # most duties: the first publication decides
+            if evidence is None:
+                status = _MISSING if slot.due <= self.now else _PENDING
+            else:
+                status = _ON_TIME if self.rows.times[evidence[0]] <= slot.due else _LATE
+        elif slot.series.obligation.schedule.kind == "count":
             found = len(evidence or ())
-            need = series.min_count
+            need = slot.series.min_count
             slot.detail = f"{found}/{need}"
             if found >= need:
                 assert evidence is not None
                 status = _ON_TIME if self.rows.times[evidence[need - 1]] <= slot.due else _LATE
             else:
-                status = _SHORT if due_passed else _PENDING
+                status = _SHORT if slot.due <= self.now else _PENDING
+        elif evidence is None:  # real time: a day without any update
+            status = _MISSING if slot.due <= self.now else _PENDING
         else:
-            assert evidence is not None
-            gap = self._longest_gap(slot, evidence) if kind == "realtime" else None
+            gap = self._longest_gap(slot, evidence)
             if gap is not None:
                 status = _GAP
                 slot.detail = _hours(dt.timedelta(microseconds=gap))
