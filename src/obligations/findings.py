@@ -270,9 +270,13 @@ _WRONG, _UNMATCHED, _DUPLICATE = Status.WRONG_AGENCY, Status.UNMATCHED, Status.D
 
 class _Slot:
     """One occurrence (item ``k`` of an expanded series), the rows that meet it (in publication
-    order, as global row numbers) and its duplicates."""
+    order, as global row numbers) and its duplicates.
 
-    __slots__ = ("detail", "due", "dups", "evidence", "k", "opens", "plain", "seqs", "series", "status")
+    A row number is an int, and most slots hold one row or none: no list is made for them (a
+    million rows would otherwise leave a million small containers for the collector to walk).
+    """
+
+    __slots__ = ("detail", "due", "dups", "first", "k", "more", "opens", "plain", "seqs", "series", "status")
 
     def __init__(self, series: DueSeries, k: int, due: int, opens: int | None, plain: bool) -> None:
         self.series = series
@@ -280,11 +284,18 @@ class _Slot:
         self.due = due  # the due instant (``_wall``)
         self.opens = opens  # when publication starts to count; None: any time before the due instant
         self.plain = plain  # neither a count nor a real-time duty: judged by the first publication
-        self.evidence: list[int] | None = None  # made with the first
+        self.first = -1  # the first row that meets it; -1: none yet
+        self.more: list[int] | None = None  # the rows after the first (count and real-time duties)
         self.dups: list[int] | None = None  # rows that are duplicates, in the order they were placed
         self.seqs: list[int] | None = None  # their placement numbers, kept when another slot ties
         self.status: Status = _MISSING  # the verdict (``_Matcher._judge``)
         self.detail = ""
+
+    def evidence(self) -> list[int]:
+        """The rows that meet it, in publication order."""
+        if self.first < 0:
+            return []
+        return [self.first] if self.more is None else [self.first, *self.more]
 
 
 _DONE: Any = None  # a slot already judged (``_Matcher._ordered``)
@@ -372,6 +383,7 @@ class _Matcher:
         self._agency_keys: dict[str, str] = {}
         self._targets: dict[tuple[str | None, str | None, str], _Series | Obligation | None] = {}
         self.loose: list[tuple[Any, ...]] = []  # wrong-agency and unmatched rows: no due instant
+        self.with_dups: list[_Slot] = []  # the slots whose duplicates are entries (``_duplicates``)
         self.matched = 0
         self.unmatched = 0
         self._placed = 0
@@ -565,7 +577,7 @@ class _Matcher:
                     candidate = slots[k]
                     if candidate.opens is not None and candidate.opens > moment:
                         break
-                    if multi or candidate.evidence is None:
+                    if multi or candidate.first < 0:
                         slot = candidate
                         break
                     if holding is None:
@@ -576,7 +588,7 @@ class _Matcher:
                     # 3. the earliest open occurrence past due; 4. else every one past due is met:
                     # the latest of them
                     k = series.open_from
-                    while k < n and slots[k].evidence is not None:
+                    while k < n and slots[k].first >= 0:
                         k += 1
                     series.open_from = k
                     if k < n and dues[k] < moment:
@@ -586,11 +598,13 @@ class _Matcher:
             if slot is None:
                 self._unmatched(g, self.rows.agency(g), OUTSIDE_RANGE, series.ob.id)
                 continue
-            evidence = slot.evidence
-            if evidence is None:
-                slot.evidence = [g]
+            if slot.first < 0:
+                slot.first = g
             elif multi:
-                evidence.append(g)
+                if slot.more is None:
+                    slot.more = [g]
+                else:
+                    slot.more.append(g)
             else:  # 4. met already: a duplicate
                 if slot.dups is None:
                     slot.dups = [g]
@@ -636,7 +650,7 @@ class _Matcher:
     def _ordered(self) -> Findings:
         """Every finding in (due, obligation, agency, first publication) order, ties in the order
         they were made (the placement of rows before the verdicts of occurrences), as compact
-        entries: a slot (its verdict), a (slot, row) pair (a duplicate), a loose row.
+        entries: a slot (its verdict), a negative int (a duplicate: ``_duplicates``), a loose row.
 
         Slots are in (due, obligation, agency) order, and each slot's findings share that: only
         its verdict and its duplicates need ordering (by first publication), and the rare slots
@@ -663,7 +677,6 @@ class _Matcher:
                 continue
             slots[i] = _DONE
             tally[judge(slot)] += 1
-            evidence = slot.evidence
             dups = slot.dups
             if dups is None:
                 append(slot)
@@ -671,12 +684,11 @@ class _Matcher:
             dups_total += len(dups)
             # Duplicates were published no earlier than the first evidence; those published at
             # the same instant were made before the verdict, and come first.
-            assert evidence is not None
-            first = times[evidence[0]]
+            first = times[slot.first]
             k = 0
             while k < len(dups) and times[dups[k]] <= first:
                 k += 1
-            pairs = [(slot, g) for g in dups]
+            pairs = self._duplicates(slot)
             if k:
                 extend(pairs[:k])
                 append(slot)
@@ -694,13 +706,26 @@ class _Matcher:
         self.slots, self.in_run, self.loose = [], [], []
         return Findings(out, self.finding, counts)
 
+    def _duplicates(self, slot: _Slot) -> list[int]:
+        """The entries of the slot's duplicates, in order: ints, which the collector does not
+        track (a (slot, row) pair per duplicate would be a million objects for it to walk).
+
+        ``-1 - (p * rows + g)`` stands for row ``g`` as a duplicate of ``self.with_dups[p]``.
+        """
+        assert slot.dups is not None
+        base = -1 - len(self.with_dups) * self.rows.n
+        self.with_dups.append(slot)
+        return [base - g for g in slot.dups]
+
     def _run(self, run: list[_Slot]) -> list[Any]:
         times = self.rows.times
         keyed: list[tuple[Any, ...]] = []
         for index, slot in enumerate(run):
-            for seq, g in zip(slot.seqs or (), slot.dups or (), strict=True):
-                keyed.append(((1, times[g]), 0, seq, (slot, g)))
-            first = (1, times[slot.evidence[0]]) if slot.evidence else (0, 0)
+            if slot.dups is not None:
+                entries = self._duplicates(slot)
+                for seq, g, entry in zip(slot.seqs or (), slot.dups, entries, strict=True):
+                    keyed.append(((1, times[g]), 0, seq, entry))
+            first = (1, times[slot.first]) if slot.first >= 0 else (0, 0)
             keyed.append((first, 1, index, slot))
         keyed.sort(key=lambda item: item[:3])
         return [item[3] for item in keyed]
@@ -708,31 +733,31 @@ class _Matcher:
     def _judge(self, slot: _Slot) -> int:
         """The slot's verdict (kept in it, with its detail), as its place in ``_STATUSES`` (an
         Enum hashes in Python: counting by place is cheaper): docs/checking.md, after the rules."""
-        evidence = slot.evidence
+        first = slot.first
         status: Status
         if slot.plain:  # most duties: the first publication decides
-            if evidence is None:
+            if first < 0:
                 status = _MISSING if slot.due <= self.now else _PENDING
             else:
-                status = _ON_TIME if self.rows.times[evidence[0]] <= slot.due else _LATE
+                status = _ON_TIME if self.rows.times[first] <= slot.due else _LATE
         elif slot.series.obligation.schedule.kind == "count":
-            found = len(evidence or ())
+            evidence = slot.evidence()
+            found = len(evidence)
             need = slot.series.min_count
             slot.detail = f"{found}/{need}"
             if found >= need:
-                assert evidence is not None
                 status = _ON_TIME if self.rows.times[evidence[need - 1]] <= slot.due else _LATE
             else:
                 status = _SHORT if slot.due <= self.now else _PENDING
-        elif evidence is None:  # real time: a day without any update
+        elif first < 0:  # real time: a day without any update
             status = _MISSING if slot.due <= self.now else _PENDING
         else:
-            gap = self._longest_gap(slot, evidence)
+            gap = self._longest_gap(slot, slot.evidence())
             if gap is not None:
                 status = _GAP
                 slot.detail = _hours(dt.timedelta(microseconds=gap))
             else:
-                status = _ON_TIME if self.rows.times[evidence[0]] <= slot.due else _LATE
+                status = _ON_TIME if self.rows.times[first] <= slot.due else _LATE
         slot.status = status
         return _STATUSES.index(status)
 
@@ -758,7 +783,7 @@ class _Matcher:
         if isinstance(entry, _Slot):
             occ = self.occurrence(entry)
             ob_id, status = occ.obligation.id, entry.status
-            evidence = tuple(map(record, entry.evidence or ()))
+            evidence = tuple(map(record, entry.evidence()))
             if status is _MISSING or (status is _PENDING and not entry.detail):
                 return _new_finding(status, ob_id, occ.agency, occ, (), occ.due, None, "")
             if status is _LATE:
@@ -766,9 +791,9 @@ class _Matcher:
                 lateness = _elapsed(evidence[need - 1].published_at, occ.due)
                 return Finding(status, ob_id, occ.agency, occ, evidence, occ.due, lateness, entry.detail)
             return Finding(status, ob_id, occ.agency, occ, evidence, occ.due, detail=entry.detail)
-        if len(entry) == 2:
-            slot, g = entry
-            occ = self.occurrence(slot)
+        if isinstance(entry, int):  # a duplicate (``_duplicates``)
+            p, g = divmod(-1 - entry, self.rows.n)
+            occ = self.occurrence(self.with_dups[p])
             return _new_finding(
                 _DUPLICATE, occ.obligation.id, occ.agency, occ, (record(g),), occ.due, None, ""
             )
