@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import tracemalloc
@@ -17,6 +18,7 @@ from obligations.errors import InputError
 from obligations.evidence import (
     CSV_SOURCE,
     JSONL_SOURCE,
+    MAX_FIELD,
     XLSX_SOURCE,
     CsvSource,
     EvidenceFileError,
@@ -487,6 +489,29 @@ def test_default_limit_accepts_cells_larger_than_csv_default(tmp_path: Path) -> 
     path = write(tmp_path / "e.csv", HEADER_EN + f"\nHM-1,,財政局,2026-10-09,,{'字' * 300_000},,\n")
     (record,) = load(path).records
     assert record.title is not None and len(record.title) == 300_000
+
+
+def test_a_cell_over_the_limit_in_a_fresh_process(tmp_path: Path) -> None:
+    # A fresh interpreter's csv module refuses cells over 128 KiB. A quote-free row longer than
+    # the cell limit (1 MiB) but under the row cap is read whole and handed to the general code;
+    # that must not be the csv module's limit speaking, but this row's rejection.
+    title = "字" * (MAX_FIELD + 10)
+    path = write(
+        tmp_path / "e.csv",
+        HEADER_EN
+        + f"\nHM-1,,財政局,2026-10-09,,before,,\nHM-2,,財政局,2026-10-09,,{title},,\nHM-3,,財政局,2026-10-10,,after,,\n",
+    )
+    default = csv.field_size_limit(131_072)  # as a new process starts
+    try:
+        result = load(path)
+    finally:
+        csv.field_size_limit(default)
+    assert [r.title for r in result.records] == ["before", "after"]
+    (rejected,) = result.rejected
+    assert (rejected.row, rejected.code) == (3, "field_too_large")
+    assert rejected.message("en") == (
+        f"the title cell is too large ({MAX_FIELD + 10} characters; the limit is {MAX_FIELD})"
+    )
 
 
 # ---- JSON Lines ---------------------------------------------------------------------------------

@@ -1460,6 +1460,7 @@ class CsvSource:
         read = self._read_lines(path)
         if read is None:
             return None
+        _raise_field_limit(self.row_cap + 1)  # the general code splits a line with csv
         data, lines = read
         try:
             first = lines[0].decode("utf-8-sig") if lines else ""
