@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import click
 
 from obligations import __version__
+from obligations.cli_options import estimate_option, holidays_option
 
 if TYPE_CHECKING:
     from obligations.compiler import Compiled
@@ -207,10 +208,8 @@ def _position(d: Any) -> tuple[str, int, int, str]:
     help="List the due dates from this day (default: today in the spec's time zone).",
 )
 @click.option("--count", default=5, show_default=True, help="How many next due dates to list.")
-@click.option(
-    "--holidays", multiple=True, type=click.Path(), help="Holiday data file(s) adding or overriding years."
-)
-@click.option("--estimate", is_flag=True, help="Allow rule-based estimates for years without data (marked).")
+@holidays_option
+@estimate_option
 @click.pass_obj
 def explain(
     obj: Context,

@@ -11,13 +11,17 @@ import functools
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 import click
+
+from obligations.cli_options import calendar_option, estimate_option, holidays_option
+from obligations.render_due import estimate_note, estimated_suffix
 
 if TYPE_CHECKING:
     import pendulum
 
+    from obligations.errors import InputError
     from obligations.evidence import LoadResult
     from obligations.findings import CheckResult, Finding
     from obligations.model import Spec
@@ -30,7 +34,7 @@ def _lang() -> str:
     return str(getattr(obj, "lang", "zh"))
 
 
-def _fail(message_en: str, message_zh: str) -> None:
+def _fail(message_en: str, message_zh: str) -> NoReturn:
     click.echo(message_en if _lang() == "en" else message_zh, err=True)
     sys.exit(EXIT_INVALID)
 
@@ -95,22 +99,9 @@ def _check_options(command: Callable[..., Any]) -> Callable[..., Any]:
             help="Check as of this day or instant (default: now).",
         ),
         click.option("--agency", default=None, help="Only this agency (any script, any alias)."),
-        click.option(
-            "--holidays",
-            multiple=True,
-            type=click.Path(),
-            help="Holiday data file(s) adding or overriding years.",
-        ),
-        click.option(
-            "--estimate", is_flag=True, help="Allow rule-based estimates for years without data (marked)."
-        ),
-        click.option(
-            "--calendar",
-            "calendar_name",
-            default="cn",
-            show_default=True,
-            help="Holiday calendar, by its name in the obligations.calendars group.",
-        ),
+        holidays_option,
+        estimate_option,
+        calendar_option,
     ]
     for decorator in reversed(decorators):
         bundled = decorator(bundled)
@@ -158,16 +149,25 @@ def run_check(inputs: CheckInputs) -> tuple[Spec, CheckResult]:
         calendar = select_calendar(inputs.calendar_name, inputs.holidays, estimate=inputs.estimate)
         loads = _evidence(inputs.evidence_files, inputs.db, tz, moment)
         events = _events(inputs.events_file, tz)
+    except InputError as err:
+        _input_failure(err)
+    try:
         result = run(
             spec, loads, start=first, as_of=moment, events=events, calendar=calendar, agency=inputs.agency
         )
         return spec, result
     except CalendarDataError as err:
-        _fail(str(err), f"缺少 {err.year} 年的節假日數據：{err.hint}")
+        from obligations.cli_due import no_holiday_data
+
+        no_holiday_data(_lang(), err, calendar, inputs.estimate)
     except InputError as err:
-        message = getattr(err, "message", None)
-        _fail(str(err), message("zh") if callable(message) else str(err))
-    raise AssertionError("unreachable")  # _fail exits
+        _input_failure(err)
+    raise AssertionError("unreachable")  # both exit
+
+
+def _input_failure(err: InputError) -> NoReturn:
+    message = getattr(err, "message", None)
+    _fail(str(err), message("zh") if callable(message) else str(err))
 
 
 def _one_spec(specs: Sequence[Spec]) -> Spec:
@@ -285,11 +285,14 @@ def _row(f: Finding, lang: str, spec: Spec | None = None) -> list[str]:
     ob = f.occurrence.obligation if f.occurrence else (spec.obligation(f.obligation) if spec else None)
     subject = ob.subject if ob else (f.evidence[0].subject or "" if f.evidence else "")
     detail = f.detail if lang == "en" else _DETAIL_ZH.get(f.detail, f.detail)
+    due = f.due.strftime("%Y-%m-%d %H:%M") if f.due else ""
+    if _estimated(f):
+        due += estimated_suffix(lang)
     return [
         status_label(f.status.value, lang),
         f.obligation,
         f.agency,
-        f.due.strftime("%Y-%m-%d %H:%M") if f.due else "",
+        due,
         published,
         late,
         subject,
@@ -318,6 +321,7 @@ def to_json(result: CheckResult) -> dict[str, Any]:
                 "obligation": f.obligation,
                 "agency": f.agency,
                 "due": f.due.isoformat() if f.due else None,
+                "estimated": _estimated(f),
                 "status": f.status.value,
                 "lateness_days": round(f.lateness.total_seconds() / 86400, 3)
                 if f.lateness is not None
@@ -347,11 +351,18 @@ def render(result: CheckResult, fmt: str, lang: str, bom: bool = False, spec: Sp
 
     if fmt == "json":
         return json.dumps(to_json(result), ensure_ascii=False, indent=2) + "\n"
-    rows = [_row(f, lang, spec) for f in result.findings if f.status.value != "pending" or fmt == "csv"]
+    listed = [f for f in result.findings if f.status.value != "pending" or fmt == "csv"]
+    rows = [_row(f, lang, spec) for f in listed]
     headers = _HEADERS["en" if lang == "en" else "zh"]
     if fmt == "csv":
         return report.to_csv(headers, rows, bom=bom)
-    return report.table(headers, rows) + _summary_line(result, lang)
+    note = estimate_note(lang) if any(map(_estimated, listed)) else ""
+    return report.table(headers, rows) + _summary_line(result, lang) + note
+
+
+def _estimated(f: Finding) -> bool:
+    """Whether the finding's due date was computed from holiday data estimated by rule (--estimate)."""
+    return f.occurrence is not None and f.occurrence.estimated
 
 
 def _summary_line(result: CheckResult, lang: str) -> str:

@@ -16,9 +16,11 @@ from typing import TYPE_CHECKING, NoReturn, ParamSpec
 
 import click
 
+from obligations.cli_options import calendar_option, estimate_option, holidays_option
+
 if TYPE_CHECKING:
     from obligations.cache import CompileResult
-    from obligations.calendar import Special, TableCalendar, YearData
+    from obligations.calendar import HolidayCalendar, Special, TableCalendar, YearData
     from obligations.errors import CalendarDataError
     from obligations.model import Obligation, Spec
     from obligations.occurrences import EventRecord, Occurrence
@@ -170,8 +172,10 @@ def years_text(years: Iterable[int]) -> str:
     return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs) or "-"
 
 
-def _no_holiday_data(lang: str, err: CalendarDataError, cal: TableCalendar, estimate: bool) -> NoReturn:
-    """A year without holiday data: say which, what is covered, and how to supply it."""
+def no_holiday_data(lang: str, err: CalendarDataError, cal: HolidayCalendar, estimate: bool) -> NoReturn:
+    """A year without holiday data: say which, what is covered, and how to supply it (exit 3).
+
+    Every command that computes due dates (due, calendar, check, report) says it so."""
     import re
 
     covered = years_text(cal.years())
@@ -349,15 +353,6 @@ def _merge(parts: Iterable[Missing]) -> Missing:
     return total
 
 
-# Both due and calendar read holiday files the same way.
-_holidays_option = click.option(
-    "--holidays",
-    multiple=True,
-    type=click.Path(),
-    help="Holidays file (CSV or JSON, see docs/calendar.md); may be repeated.",
-)
-
-
 # ---- due ------------------------------------------------------------------------------------------
 
 P = ParamSpec("P")
@@ -416,15 +411,9 @@ def _collector_paused(command: Callable[P, None]) -> Callable[P, None]:
 @click.option(
     "--events", "events_file", type=click.Path(), default=None, help="Events file: what happened when."
 )
-@_holidays_option
-@click.option("--estimate", is_flag=True, help="Estimate holidays of years without a notice; marked 估算.")
-@click.option(
-    "--calendar",
-    "calendar_name",
-    default="cn",
-    show_default=True,
-    help="Holiday calendar, by its name in the obligations.calendars group.",
-)
+@holidays_option
+@estimate_option
+@calendar_option
 @click.option(
     "--format",
     "fmt",
@@ -498,7 +487,7 @@ def due(
         try:
             found = occurrences(spec, start, end, events=records or (), calendar=cal)
         except CalendarDataError as err:
-            _no_holiday_data(lang, err, cal, estimate)
+            no_holiday_data(lang, err, cal, estimate)
         if keep is not None:
             found = [occ for occ in found if keep.occurrence(spec, occ)]
         items.extend(DueItem(occ, day, spec.timezone) for occ in found)
@@ -550,7 +539,7 @@ _KIND = {"off": ("放假", "day off"), "work": ("調休上班", "make-up working
 
 @click.command("calendar")
 @click.option("--year", "year", type=int, default=None, help="The year (default: this year).")
-@_holidays_option
+@holidays_option
 @click.option("--estimate", is_flag=True, help="Estimate years without a notice by rule; marked 推定.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def calendar_cmd(year: int | None, holidays: tuple[str, ...], estimate: bool, fmt: str) -> None:
@@ -564,7 +553,7 @@ def calendar_cmd(year: int | None, holidays: tuple[str, ...], estimate: bool, fm
     try:
         data = cal.year_data(year)
     except CalendarDataError as err:
-        _no_holiday_data(lang, err, cal, estimate)
+        no_holiday_data(lang, err, cal, estimate)
     days = sorted(
         [(d, "off", s) for d, s in data.days_off.items()] + [(d, "work", s) for d, s in data.workdays.items()]
     )

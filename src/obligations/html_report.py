@@ -262,6 +262,14 @@ def _due_of(f: Finding) -> dt.datetime | None:
     return f.occurrence.due if f.occurrence is not None else None
 
 
+def _due_text(f: Finding, t: _Text) -> str:
+    """The due day, marked when it was computed from holiday data estimated by rule (--estimate)."""
+    text = _day(_due_day(f), t)
+    if f.occurrence is not None and f.occurrence.estimated:
+        text += t("（估算）", " (estimated)")
+    return text
+
+
 def _due_day(f: Finding) -> dt.date | None:
     if f.occurrence is not None:
         return f.occurrence.due_date
@@ -469,7 +477,7 @@ def _overdue(result: CheckResult, t: _Text) -> str:
             _td(_e(f.obligation), "nw"),
             _td(_e(_subject(f))),
             _td(_e(f.agency), "nw"),
-            _td(_e(_day(_due_day(f), t)), "nw"),
+            _td(_e(_due_text(f, t)), "nw"),
             _td(_e(how), "n"),
             _td("<br>".join(_publication(r, t) for r in f.evidence)),
         ]
@@ -603,7 +611,7 @@ def _published(result: CheckResult, t: _Text) -> str:
                 _td(_e(f.obligation), "nw"),
                 _td(_e(_subject(f))),
                 _td(_e(f.agency), "nw"),
-                _td(_e(_day(_due_day(f), t)), "nw"),
+                _td(_e(_due_text(f, t)), "nw"),
                 _td("<br>".join(_publication(r, t) for r in f.evidence)),
             ]
         )

@@ -156,8 +156,13 @@ def due_text(occ: Occurrence, lang: str) -> str:
     if is_timed(occ.obligation):
         text += f" {occ.due.strftime('%H:%M')}"
     if occ.estimated:
-        text += " (estimated)" if lang == "en" else "（估算）"
+        text += estimated_suffix(lang)
     return text
+
+
+def estimated_suffix(lang: str) -> str:
+    """What follows a due date computed from holiday data estimated by rule (``estimate_note``)."""
+    return f" ({estimated_mark(lang)})" if lang == "en" else f"（{estimated_mark(lang)}）"
 
 
 def agencies_text(occ: Occurrence, lang: str) -> str:

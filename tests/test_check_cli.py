@@ -1,0 +1,97 @@
+"""`obligations check` and `report` on years without holiday data: refused without --estimate (the
+same message as `due`), and every due date computed from estimated days marked with --estimate.
+
+2031 stands for a year with no State Council notice (the bundled data ends years before it).
+HM-1120 (月度統計資料, 期後 及時) falls due a working day after the month, so its date depends on
+the holidays; HM-1118 (每季度, at the quarter's end) does not.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from obligations.calendar import load_calendar
+from obligations.cli import main
+from obligations.cli_due import years_text
+
+ROOT = Path(__file__).resolve().parents[1]
+ARGS = ["specs/haimen-2017", "--from", "2031-09-22", "--as-of", "2031-10-20", "--agency", "統計局"]
+
+
+@pytest.fixture
+def evidence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.chdir(ROOT)
+    path = tmp_path / "e.csv"
+    path.write_text("編號,單位,發布時間\nHM-1120,統計局,2031-09-26 10:00\n", encoding="utf-8")
+    return str(path)
+
+
+def check(lang: str, *extra: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["--lang", lang, "check", *ARGS, *extra])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_check_marks_due_dates_computed_from_estimated_holidays(evidence: str) -> None:
+    code, out, _ = check("zh", "--evidence", evidence, "--estimate")
+    assert code == 1
+    assert out.splitlines()[2:] == [
+        "按時    HM-1120  統計局      2031-09-26 23:59（估算）  2031-09-26 10:00"
+        "                月度統計資料",
+        "未發布  HM-1118  統計局      2031-09-30 23:59                    "
+        "                      國民經濟運行情況和主要調查數據新聞發布會、通氣會",
+        "",
+        "讀取 1 行：匹配 1，無對應義務 0，拒收 0 · 按時 1，逾期 0，未發布 1，次數不足 0，間隔過長 0，"
+        "未到期 7（未列出）",
+        "估算：按規則推定的節假日數據計算（尚無國務院通知），僅供安排工作參考，不是法定日期",
+    ]
+    code, out, _ = check("en", "--evidence", evidence, "--estimate")
+    lines = out.splitlines()
+    assert lines[2].startswith("on_time   HM-1120  統計局    2031-09-26 23:59 (estimated)  2031-09-26 10:00")
+    assert lines[3].startswith("missing   HM-1118  統計局    2031-09-30 23:59              ")
+    assert lines[-1] == (
+        "estimated: computed from holiday data estimated by rule, not from a State Council notice; "
+        "a planning aid, not a legal date"
+    )
+
+
+def test_check_json_says_which_due_dates_are_estimated(evidence: str) -> None:
+    code, out, _ = check("en", "--evidence", evidence, "--estimate", "--format", "json")
+    assert code == 1
+    listed = {
+        (f["obligation"], f["due"][:10]): f["estimated"]
+        for f in json.loads(out)["findings"]
+        if f["status"] != "pending"
+    }
+    assert listed == {("HM-1120", "2031-09-26"): True, ("HM-1118", "2031-09-30"): False}
+
+
+def test_check_without_holiday_data_says_so_as_due_does(evidence: str) -> None:
+    covered = years_text(load_calendar().years())
+    code, out, err = check("en", "--evidence", evidence)
+    assert (code, out) == (3, "")
+    assert err == (
+        f"error: no holiday data for 2031, so due dates [HM-1120] in 2031 cannot be computed (data: {covered})\n"
+        "  = hint: give 2031's days off and make-up working days in a holidays file (CSV or JSON, see "
+        "docs/calendar.md) with --holidays FILE, or name the file in the environment variable "
+        'OBLIGATIONS_HOLIDAYS, or write holidays = "FILE" in obligations.toml; or add --estimate for '
+        "dates estimated by rule (marked estimated)\n"
+    )
+    code, _, err = check("zh", "--evidence", evidence)
+    assert code == 3
+    assert err.splitlines()[0] == (
+        f"錯誤：沒有 2031 年的節假日安排數據，無法計算 [HM-1120] 2031 年的到期日（已有數據：{covered}）"
+    )
+
+
+def test_report_marks_estimated_due_dates(evidence: str, tmp_path: Path) -> None:
+    page = tmp_path / "r.html"
+    args = ["--lang", "zh", "report", *ARGS, "--evidence", evidence, "--estimate", "--html", str(page)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output
+    html = page.read_text(encoding="utf-8")
+    assert "2031-09-26 周五（估算）" in html  # HM-1120, met on time
+    assert "2031-09-30 周二<" in html  # HM-1118, missing: a quarter's end needs no holiday data
