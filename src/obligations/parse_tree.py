@@ -138,7 +138,7 @@ def _diagnostic(err: Any, text: str, file: str) -> tuple[Diagnostic, int]:
         span = Span(file, line, column, line, column + max(1, length), start, start + max(1, length))
         expected_set = set(err.expected or ())
         args = _args(found, describe_expected(expected_set))
-        args.update(_misread_schedule(err) or _hint(expected_set, tok, _previous(err)))
+        args.update(_misread_schedule(err) or _hint(expected_set, tok, _previous(err), text))
         return Diagnostic("E102", span, args), line
     assert isinstance(err, UnexpectedEOF | UnexpectedToken)
     lines = text.rstrip("\n").split("\n")
@@ -190,6 +190,43 @@ def _misread_schedule(err: Any) -> dict[str, str] | None:
                 f"「{text}」被讀作動作詞，因為本行已有時間表述；每行只寫一條義務、一個時間表述，請把第二個另起一行",
             )
     return None
+
+
+_CLAUSE_TERMINALS = ("BY", "CHANNEL_KW", "ROLL", "NO_ROLL", "DISPLAY_KW", "EXTEND_KW", "FROM", "TO")
+
+
+@cache
+def _clause_start() -> re.Pattern[str]:
+    """Where a clause (by, 渠道, 遇節假日順延 …) starts after a name: its keyword after white space."""
+    patterns = []
+    for line in grammar_text().splitlines():
+        m = re.match(r"^([A-Z_]+)(?:\.\d+)?: /(.*)/$", line.strip())
+        if m and m.group(1) in _CLAUSE_TERMINALS:
+            patterns.append(f"(?:{m.group(2)})")
+    return re.compile(r"\s(?:" + "|".join(patterns) + ")")
+
+
+def _unquoted_name(tok: Any, previous: Any, text: str) -> dict[str, str] | None:
+    """A name of several words written without quotes: the parser took the first word as the
+    whole name and stops at the second. Show the name quoted, as far as the next clause.
+
+    Not when the second word is an action (公布, publish): then a word before it was misread, as
+    a misspelt weekday is, and quoting would only hide that."""
+    from obligations.vocabulary import BUILTIN_ACTIONS
+
+    if getattr(previous, "type", None) != "WORD" or tok.type not in _CATCH_ALL:
+        return None
+    if str(tok) in BUILTIN_ACTIONS or str(tok).lower() in BUILTIN_ACTIONS:
+        return None
+    start = previous.start_pos
+    end = text.find("\n", start)
+    line = text[start : len(text) if end < 0 else end].split("#")[0].split("＃")[0]
+    clause = _clause_start().search(line)
+    name = " ".join(line[: clause.start() if clause else len(line)].split())
+    return _h(
+        f'a name with spaces needs quotes: "{name}" (or write it without the spaces)',
+        f'名稱含空格時須加引號："{name}"（或刪去空格）',
+    )
 
 
 def _args(found: dict[str, str], expected: dict[str, str]) -> dict[str, str]:
@@ -376,7 +413,7 @@ def describe_found(tok: Any) -> tuple[dict[str, str], int]:
 _WORDISH = re.compile(r'[^\s，、,:：（）()「」《》"“”\[\]【】#＃=＝>＞]+')
 
 
-def _hint(expected: set[str], tok: Any, previous: Any) -> dict[str, str]:
+def _hint(expected: set[str], tok: Any, previous: Any, source: str) -> dict[str, str]:
     text = str(tok)
     prev_type = getattr(previous, "type", None)
     first = text[:1]
@@ -455,6 +492,8 @@ def _hint(expected: set[str], tok: Any, previous: Any) -> dict[str, str]:
             '「…」 or "…"',
             '一行中各部分以空格分隔；含空格或標點的名稱請加引號：「…」或 "…"',
         )
+    if "_NL" in expected and (unquoted := _unquoted_name(tok, previous, source)):
+        return unquoted
     if "_NL" in expected:
         return _h(
             "one obligation per line; after the subject come only clauses such as by <agency>, "
