@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="rewrite tests/golden expected outputs from the current behaviour (review with git diff)",
     )
+
+
+@pytest.fixture
+def fresh_csv_limit() -> Iterator[None]:
+    """csv's limit on a cell as a new process has it (128 KiB), restored after: a reader must not
+    depend on an earlier test (or caller) having raised it."""
+    before = csv.field_size_limit(131_072)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(before)
 
 
 @pytest.fixture

@@ -282,6 +282,17 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
     return path
 
 
+@pytest.mark.usefixtures("fresh_csv_limit")
+def test_user_csv_with_a_cell_over_128_kib(tmp_path: Path) -> None:
+    # csv refuses such a cell in a new process unless the reader raises its limit first.
+    name = "元旦" * 100_000
+    path = write(tmp_path, "h.csv", f"date,kind,name\n2027-01-01,off,{name}\n2027-02-20,work,\n")
+    data = read_holidays_file(path)
+    assert date(2027, 1, 1) in data.years[2027].days_off
+    assert date(2027, 2, 20) in data.years[2027].workdays
+    assert len(data.years[2027].days_off[date(2027, 1, 1)].name) == 200_000
+
+
 def test_user_csv_supplies_a_year(tmp_path: Path) -> None:
     path = write(tmp_path, "h.csv", CSV_2027)
     cal = load_calendar([path], environ=NO_ENV)

@@ -39,8 +39,7 @@ def test_check_marks_due_dates_computed_from_estimated_holidays(evidence: str) -
     code, out, _ = check("zh", "--evidence", evidence, "--estimate")
     assert code == 1
     assert out.splitlines()[2:] == [
-        "按時    HM-1120  統計局      2031-09-26 23:59（估算）  2031-09-26 10:00"
-        "                月度統計資料",
+        "按時    HM-1120  統計局      2031-09-26 23:59（估算）  2031-09-26 10:00                月度統計資料",
         "未發布  HM-1118  統計局      2031-09-30 23:59                    "
         "                      國民經濟運行情況和主要調查數據新聞發布會、通氣會",
         "",

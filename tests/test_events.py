@@ -62,6 +62,16 @@ def test_column_order_and_extra_columns_do_not_matter(tmp_path: Path) -> None:
     assert (rec.event, rec.id, rec.occurred_at) == ("收到申請", "7", at("2026-10-09T14:30:00"))
 
 
+@pytest.mark.usefixtures("fresh_csv_limit")
+def test_a_cell_over_128_kib_is_read(tmp_path: Path) -> None:
+    # csv refuses such a cell in a new process unless the reader raises its limit first.
+    note = "說明" * 100_000
+    text = f"事件,發生時間,備註\n收到申請,2026-10-09 14:30,{note}\n延期,2026-10-20 09:00,\n"
+    loaded = load_events(write(tmp_path, "e.csv", text), SHANGHAI)
+    assert [(r.event, r.row) for r in loaded.records] == [("收到申請", 2), ("延期", 3)]
+    assert loaded.rejected == ()
+
+
 def test_id_is_optional(tmp_path: Path) -> None:
     loaded = load_events(write(tmp_path, "e.csv", "event,occurred_at\n會議,2026/10/9\n"), SHANGHAI)
     assert [(r.event, r.id) for r in loaded.records] == [("會議", None)]

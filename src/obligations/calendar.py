@@ -700,6 +700,9 @@ def _parse_csv(text: str, source: str) -> HolidayData:
     def fail_at(line: int, reason: str) -> InputError:
         return InputError(f"{source}:{line}: {reason}")
 
+    from obligations.csvlimit import allow_cells
+
+    allow_cells(len(text) + 1)  # the file is held whole already: any cell of it may be read
     by_year: dict[int, list[_Listed]] = {}
     reader = csv.reader(text.splitlines())
     for row in reader:

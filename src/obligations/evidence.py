@@ -38,6 +38,7 @@ import attrs
 import pendulum
 
 from obligations import collector, script
+from obligations.csvlimit import allow_cells
 from obligations.errors import InputError
 from obligations.lazy import BuiltOnAccess
 
@@ -1344,16 +1345,6 @@ def _csv_records(stream: IO[str], delimiter: str, cap: int) -> Iterator[tuple[st
         yield (_TOO_LARGE if too_big else "".join(parts)), unclosed
 
 
-def _raise_field_limit(limit: int) -> None:
-    """csv refuses cells over field_size_limit (128 KiB by default): raise it, never lower it.
-
-    The limit is a C long: 2**31 - 1 is safe everywhere (sys.maxsize overflows on Windows).
-    """
-    wanted = min(limit, 2**31 - 1)
-    if csv.field_size_limit() < wanted:
-        csv.field_size_limit(wanted)
-
-
 class _Tally:
     """What a loader makes of the rows it reads, in file order: records, rejections, and blank rows.
 
@@ -1422,7 +1413,7 @@ class CsvSource:
 
     def _load(self, path: Path, tz: str, as_of: pendulum.DateTime | None, encoding: str) -> LoadResult:
         file = str(path)
-        _raise_field_limit(self.row_cap + 1)
+        allow_cells(self.row_cap + 1)
         with _open_binary(path) as raw:
             sniff = _text_stream(raw, encoding)
             delimiter = _sniff_delimiter(sniff)
@@ -1460,7 +1451,7 @@ class CsvSource:
         read = self._read_lines(path)
         if read is None:
             return None
-        _raise_field_limit(self.row_cap + 1)  # the general code splits a line with csv
+        allow_cells(self.row_cap + 1)  # the general code splits a line with csv
         data, lines = read
         try:
             first = lines[0].decode("utf-8-sig") if lines else ""
