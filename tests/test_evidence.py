@@ -342,9 +342,14 @@ def test_duplicate_column(tmp_path: Path) -> None:
 def test_missing_file_and_directory(tmp_path: Path) -> None:
     with pytest.raises(EvidenceFileError, match="no such file"):
         load(tmp_path / "nope.csv")
-    (tmp_path / "dir.csv").mkdir()
-    with pytest.raises(EvidenceFileError, match="directory"):
-        load(tmp_path / "dir.csv")
+    for name in ("dir.csv", "folder"):  # with a suffix, or none (no source would be named)
+        (tmp_path / name).mkdir()
+        with pytest.raises(EvidenceFileError) as info:
+            load(tmp_path / name)
+        assert (info.value.code, info.value.message("zh")) == (
+            "not_a_file",
+            f"{tmp_path / name}：這是目錄，不是文件",
+        )
 
 
 def test_unsupported_suffix(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from obligations import script
+from obligations.cli import main
 from obligations.cli_extract import extract_cmd
 from obligations.compiler import compile_text
 from obligations.diagnostics import render_all
@@ -664,6 +665,18 @@ def test_cli_prints_the_draft(tmp_path: Path) -> None:
     result = CliRunner().invoke(extract_cmd, [str(SEED)])
     assert result.exit_code == 0, result.output
     assert result.output == _draft()
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".docx"])
+def test_cli_on_a_file_that_is_not_text(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"plan{suffix}"
+    path.write_bytes(b"PK\x03\x04\x80\x80\xff" * 10)  # neither UTF-8 nor GB18030, as a .docx is
+    result = CliRunner().invoke(main, ["--lang", "en", "extract", str(path)])
+    assert result.exit_code == 3
+    assert result.stderr == (
+        f"{path}: not a text file this can read (tried UTF-8 and GB18030/GBK); save a Word or PDF "
+        "document as plain text (.txt) first; a catalogue table can be given as .xlsx or .csv\n"
+    )
 
 
 def test_cli_refuses_to_overwrite(tmp_path: Path) -> None:

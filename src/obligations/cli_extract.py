@@ -18,6 +18,16 @@ import click
 
 EXIT_OK, EXIT_USAGE, EXIT_INVALID = 0, 2, 3
 
+# A file that is neither UTF-8 nor GB18030: most often a Word or PDF file given as it is.
+_NOT_TEXT_ZH = (
+    "不是可識別的文本文件（已嘗試 UTF-8、GB18030/GBK）；Word 或 PDF 文件請先另存為純文本（.txt），"
+    "目錄表格可直接用 .xlsx 或 .csv"
+)
+_NOT_TEXT_EN = (
+    "not a text file this can read (tried UTF-8 and GB18030/GBK); save a Word or PDF document as "
+    "plain text (.txt) first; a catalogue table can be given as .xlsx or .csv"
+)
+
 
 def _lang() -> str:
     ctx = click.get_current_context(silent=True)
@@ -111,7 +121,10 @@ def extract_cmd(
             draft = draft_file(file, extractor, registry)
     except LookupError as err:
         raise click.UsageError(str(err)) from err
-    except (OSError, UnicodeDecodeError, ValueError) as err:
+    except UnicodeDecodeError:
+        click.echo(f"{file}: {_NOT_TEXT_ZH if zh else _NOT_TEXT_EN}", err=True)
+        sys.exit(EXIT_INVALID)
+    except (OSError, ValueError) as err:
         click.echo(f"{file}: {err}", err=True)
         sys.exit(EXIT_INVALID)
     check = draft

@@ -2188,6 +2188,8 @@ def load_evidence(
     which a publication time is ``future_date``. Raises ``InputError`` for an unreadable file.
     """
     p = Path(path)
+    if p.is_dir():  # before the suffix: a folder has none, and "no reader for it" would mislead
+        raise EvidenceFileError("not_a_file", str(p), "這是目錄，不是文件", "is a directory")
     source = source_for(p, sources)
     stamp = _as_of(as_of)
     try:
