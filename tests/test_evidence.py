@@ -437,6 +437,18 @@ def test_tab_separated(tmp_path: Path) -> None:
         assert len(load(write(tmp_path / name, text)).records) == 2
 
 
+def test_semicolon_separated(tmp_path: Path) -> None:
+    # Excel writes ; between cells where the decimal mark is a comma; a title may then hold commas.
+    text = HEADER_ZH.replace(",", ";") + "\n" + ROWS.replace(",", ";")
+    semicolons = load(write(tmp_path / "e.csv", text))
+    commas = load(write(tmp_path / "c.csv", HEADER_ZH + "\n" + ROWS))
+    assert [r.published_at for r in semicolons.records] == [r.published_at for r in commas.records]
+    assert (semicolons.rows_read, semicolons.rejected) == (2, ())
+    one = HEADER_ZH.replace(",", ";") + "\nHM-1;財政局;2026-10-09;;關於預算,決算的通知;;\n"
+    (record,) = load(write(tmp_path / "t.csv", one)).records
+    assert record.title == "關於預算,決算的通知"
+
+
 def test_id_like_subject_becomes_obligation_without_id_column(tmp_path: Path) -> None:
     path = write(
         tmp_path / "e.csv", "事項,單位,發布時間\n[HM-12],財政局,2026-10-09\n財政預算,財政局,2026-10-09\n"

@@ -1939,9 +1939,14 @@ def _text_stream(raw: IO[bytes], encoding: str) -> IO[str]:
 
 
 def _sniff_delimiter(stream: IO[str]) -> str:
-    """Tab when the first line has tabs and no comma (Excel "Text (Tab delimited)"), else comma."""
+    """Tab when the first line has tabs and no comma (Excel "Text (Tab delimited)"); a semicolon
+    when it has semicolons and neither (Excel's CSV where the decimal mark is a comma); else comma."""
     first = stream.read(_CHUNK).lstrip("\ufeff").split("\n", 1)[0]
-    return "\t" if "\t" in first and "," not in first else ","
+    if "," in first:
+        return ","
+    if "\t" in first:
+        return "\t"
+    return ";" if ";" in first else ","
 
 
 def _split(text: str, delimiter: str) -> list[str]:
