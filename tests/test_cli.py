@@ -97,6 +97,34 @@ def test_fmt_check_and_write(tmp_path: Path) -> None:
     assert run("fmt", "--check", str(path))[0] == 0
 
 
+def test_fmt_never_writes_a_file_that_is_not_utf8(tmp_path: Path) -> None:
+    # A GBK spec decoded with replacement characters and written back would lose its Chinese.
+    path = tmp_path / "gbk.obl"
+    original = "# 財政收支月報，按月公開\n[T-1]   monthly   publish budget by finance\n".encode("gb18030")
+    path.write_bytes(original)
+    code, out, err = run("fmt", "--write", str(path))
+    assert (code, out) == (3, "")
+    assert err == (
+        f"error E304: spec {path} is not UTF-8 text\n  = hint: save the file as UTF-8 (WPS/Word: 另存為 → 編碼 UTF-8)\n"
+    )
+    assert path.read_bytes() == original
+
+
+def test_fmt_takes_a_directory(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "a.obl").write_text("每周 公布 X by Y\n", encoding="utf-8")
+    (tmp_path / "sub" / "b.obl").write_text("每月   公布 Z by Y\n", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("每周   not a spec\n", encoding="utf-8")
+    code, _, err = run("fmt", "--check", str(tmp_path))
+    assert (code, err) == (1, f"would reformat {tmp_path / 'sub' / 'b.obl'}\n")
+    assert run("fmt", "--write", str(tmp_path))[0] == 0
+    assert (tmp_path / "sub" / "b.obl").read_text(encoding="utf-8") == "每月 公布 Z by Y\n"
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "每周   not a spec\n"
+    assert run("fmt", "--check", str(tmp_path))[0] == 0
+    (tmp_path / "empty").mkdir()
+    assert run("fmt", str(tmp_path / "empty"))[0] == 2
+
+
 def test_version() -> None:
     code, out, _ = run("--version")
     assert code == 0

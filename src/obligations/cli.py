@@ -314,7 +314,7 @@ def plugins(obj: Context, fmt: str) -> None:
 
 
 @main.command()
-@click.argument("specs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.argument("specs", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--check", is_flag=True, help="Exit 1 if any file is not formatted; change nothing.")
 @click.option("--write", "-w", is_flag=True, help="Rewrite the files in place (default: print to stdout).")
 @click.option(
@@ -333,13 +333,27 @@ def plugins(obj: Context, fmt: str) -> None:
 def fmt(
     obj: Context, specs: tuple[str, ...], check: bool, write: bool, script: str | None, keywords: str | None
 ) -> None:
-    """Print SPEC files in canonical form (same meaning, comments kept)."""
-    from obligations.diagnostics import render_all
+    """Print SPEC files in canonical form (same meaning, comments kept).
+
+    A directory stands for every *.obl file under it, included files too."""
+    from obligations.compiler import SPEC_SUFFIX, read_source
+    from obligations.diagnostics import Diagnostic, render_all
     from obligations.fmt import FormatError, format_source
 
+    files = [
+        str(f) for p in map(Path, specs) for f in (sorted(p.rglob(f"*{SPEC_SUFFIX}")) if p.is_dir() else [p])
+    ]
+    if not files:
+        raise click.UsageError("no spec files found (*.obl)")
     changed = 0
-    for path in specs:
-        original = Path(path).read_bytes().decode("utf-8-sig", errors="replace")
+    for path in files:
+        try:
+            # Strictly UTF-8: text decoded with replacement characters, written back, would lose
+            # what the user wrote (a GBK file's Chinese) for good.
+            original = read_source(Path(path))
+        except UnicodeDecodeError:
+            click.echo(render_all([Diagnostic("E304", None, {"path": path})], {}, obj.lang), err=True)
+            sys.exit(EXIT_INVALID)
         try:
             formatted = format_source(original, path, keywords=keywords, script=script)
         except FormatError as err:
