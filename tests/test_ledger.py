@@ -389,6 +389,18 @@ def test_cli_add_list_export(db: Path, tmp_path: Path) -> None:
     code, _, _ = run("export", str(tmp_path / "x.xlsx"), "--db", str(db))
     assert code == 0 and (tmp_path / "x.xlsx").stat().st_size > 0
 
+    # A file that exists is the user's: replaced only when asked.
+    mine = tmp_path / "mine.csv"
+    mine.write_text("my notes\n", encoding="utf-8")
+    assert run("export", str(mine), "--db", str(db)) == (
+        2,
+        "",
+        f"{mine} 已存在，未覆蓋；要覆蓋請加 --force\n",
+    )
+    assert mine.read_text(encoding="utf-8") == "my notes\n"
+    code, _, _ = run("export", str(mine), "--force", "--db", str(db))
+    assert code == 0 and mine.read_text(encoding="utf-8").startswith("編號,事項,單位")
+
 
 def test_cli_lang_defaults_to_chinese(db: Path, evidence_csv: Path) -> None:
     result = CliRunner().invoke(evidence, ["import", str(evidence_csv), "--db", str(db)])

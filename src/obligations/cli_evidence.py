@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
@@ -407,12 +408,14 @@ def _clip(text: str, width: int = 30) -> str:
 @click.option(
     "--bom", is_flag=True, help="Start a CSV with a UTF-8 BOM, so that Excel and WPS read it right."
 )
+@click.option("--force", is_flag=True, help="Replace FILE if it already exists.")
 @_filter_options
 @_db_option
 def export_cmd(
     file: str,
     fmt: str | None,
     bom: bool,
+    force: bool,
     agency: str | None,
     obligation: str | None,
     subject: str | None,
@@ -422,8 +425,17 @@ def export_cmd(
 ) -> None:
     """Write recorded publications to FILE (CSV, JSON Lines or .xlsx).
 
-    Headers are in the message language (--lang); either language imports back.
+    Headers are in the message language (--lang); either language imports back. An existing FILE
+    is never replaced without --force.
     """
+    if Path(file).exists() and not force:
+        click.echo(
+            _say(
+                f"{file} 已存在，未覆蓋；要覆蓋請加 --force", f"{file} exists; not overwritten (use --force)"
+            ),
+            err=True,
+        )
+        sys.exit(EXIT_USAGE)
     selection = _filters(agency, obligation, subject, start, end)
     with _open(db, create=False) as ledger:
         count = _guard(
