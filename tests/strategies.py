@@ -154,3 +154,23 @@ def periodic_specs(draw: st.DrawFn) -> str:
         since = draw(st.dates(date(2004, 1, 1), date(2026, 6, 30)))
         lines.append(f"[S] 同步 [P0] 解讀 數據 {draw(st.sampled_from(AGENCY_CLAUSES))} 自 {since} 起")
     return "\n".join(lines)
+
+
+# Zones with clock changes, and the days of their 2026 changes (a skipped and a repeated hour each).
+CLOCK_CHANGES = {
+    "America/New_York": (date(2026, 3, 8), date(2026, 11, 1)),
+    "Europe/London": (date(2026, 3, 29), date(2026, 10, 25)),
+    "Australia/Sydney": (date(2026, 10, 4), date(2026, 4, 5)),
+}
+
+
+@st.composite
+def wall_times_near_clock_changes(draw: st.DrawFn) -> tuple[str, datetime]:
+    """A zone and a wall time (no offset) within hours of one of its clock changes: some skipped,
+    some repeated, most ordinary."""
+    zone = draw(st.sampled_from(sorted(CLOCK_CHANGES)))
+    day = draw(st.sampled_from(CLOCK_CHANGES[zone]))
+    moment = datetime(day.year, day.month, day.day) + timedelta(
+        minutes=draw(st.integers(-60, 6 * 60)), seconds=draw(st.sampled_from([0, 0, 0, 59]))
+    )
+    return zone, moment

@@ -138,10 +138,11 @@ def run_check(inputs: CheckInputs) -> tuple[Spec, CheckResult]:
     from obligations.cli import _compile, _specs
     from obligations.errors import CalendarDataError, InputError
     from obligations.findings import check as run
+    from obligations.walltime import wall_instant
 
     spec = _one_spec(_specs(_compile(click.get_current_context().find_root().obj, inputs.specs)))
     tz = spec.timezone
-    moment = pendulum.instance(inputs.as_of, tz=tz) if inputs.as_of else pendulum.now(tz)
+    moment = wall_instant(inputs.as_of, tz) if inputs.as_of else pendulum.now(tz)
     first = inputs.start.date() if inputs.start else (spec.effective.start or spec.issued)
     if first is None:
         raise click.UsageError("the spec has no effective start or issue date: give --from DATE")

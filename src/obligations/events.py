@@ -25,6 +25,7 @@ import pendulum
 from obligations import script
 from obligations.errors import InputError
 from obligations.occurrences import EventRecord
+from obligations.walltime import wall_instant
 
 __all__ = [
     "COLUMNS",
@@ -285,7 +286,7 @@ def parse_timestamp(text: str, tz: str | dt.tzinfo) -> pendulum.DateTime:
             "no-such-time", f"no such time {written!r} ({exc})", f"不存在的時間「{written}」"
         ) from None
     if g["zone"] is None:
-        return pendulum.instance(naive, tz=zone)
+        return wall_instant(naive, zone)
     offset = _offset(g["zone"])
     return pendulum.instance(naive.replace(tzinfo=dt.timezone(offset))).in_timezone(zone)
 

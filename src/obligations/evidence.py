@@ -41,6 +41,7 @@ from obligations import collector, script
 from obligations.csvlimit import allow_cells
 from obligations.errors import InputError
 from obligations.lazy import BuiltOnAccess
+from obligations.walltime import wall_instant
 
 if TYPE_CHECKING:
     from obligations.plugins import Plugin
@@ -996,7 +997,7 @@ class _RowBuilder:
                     stamps[value] = cached
                 result = cached
             elif isinstance(value, dt.datetime):
-                stamp = pendulum.instance(value, tz=self.tz) if value.tzinfo is None else value
+                stamp = wall_instant(value, self.tz) if value.tzinfo is None else value
                 stamp = pendulum.instance(stamp).in_timezone(self.tz)
                 has_time = value.time() != dt.time(0) or _format_has_time(number_format)
                 result = stamp, not has_time

@@ -466,9 +466,11 @@ _Zone = pendulum.Timezone | pendulum.FixedTimezone
 
 
 def _local(moment: dt.datetime, tz: _Zone) -> pendulum.DateTime:
-    """``moment`` in ``tz``; a naive time is taken to be in ``tz`` already."""
+    """``moment`` in ``tz``; a naive time is a wall time in ``tz`` (``walltime``'s rule)."""
     if moment.tzinfo is None:
-        return pendulum.instance(moment, tz=tz)
+        from obligations.walltime import wall_instant
+
+        return wall_instant(moment, tz)
     return pendulum.instance(moment).in_timezone(tz)
 
 
