@@ -167,14 +167,19 @@ _SCHEDULE_TERMINALS = (
 )
 
 
-@cache
-def _schedule_word() -> re.Pattern[str]:
+def _terminals(names: tuple[str, ...]) -> str:
+    """The grammar's regular expressions for the terminals ``names``, as one alternation."""
     patterns = []
     for line in grammar_text().splitlines():
         m = re.match(r"^([A-Z_]+)(?:\.\d+)?: /(.*)/$", line.strip())
-        if m and m.group(1) in _SCHEDULE_TERMINALS:
+        if m and m.group(1) in names:
             patterns.append(f"(?:{m.group(2)})")
-    return re.compile("|".join(patterns))
+    return "|".join(patterns)
+
+
+@cache
+def _schedule_word() -> re.Pattern[str]:
+    return re.compile(_terminals(_SCHEDULE_TERMINALS))
 
 
 def _misread_schedule(err: Any) -> dict[str, str] | None:
@@ -198,12 +203,7 @@ _CLAUSE_TERMINALS = ("BY", "CHANNEL_KW", "ROLL", "NO_ROLL", "DISPLAY_KW", "EXTEN
 @cache
 def _clause_start() -> re.Pattern[str]:
     """Where a clause (by, 渠道, 遇節假日順延 …) starts after a name: its keyword after white space."""
-    patterns = []
-    for line in grammar_text().splitlines():
-        m = re.match(r"^([A-Z_]+)(?:\.\d+)?: /(.*)/$", line.strip())
-        if m and m.group(1) in _CLAUSE_TERMINALS:
-            patterns.append(f"(?:{m.group(2)})")
-    return re.compile(r"\s(?:" + "|".join(patterns) + ")")
+    return re.compile(r"\s(?:" + _terminals(_CLAUSE_TERMINALS) + ")")
 
 
 def _unquoted_name(tok: Any, previous: Any, text: str) -> dict[str, str] | None:
