@@ -299,6 +299,11 @@ class _Slot:
 
 
 _DONE: Any = None  # a slot already judged (``_Matcher._ordered``)
+_DUE = operator.attrgetter("due")
+
+
+def _owner(series: DueSeries) -> tuple[str, str]:
+    return series.obligation.id, series.agency
 
 
 class _Series:
@@ -369,15 +374,7 @@ class _Matcher:
         self.slots: list[_Slot] = []  # every slot, in (due, obligation, agency) order
         self.in_run: list[bool] = []  # the slot shares (due, obligation, agency) with the one before
         self._begins: dict[int, int] = {}  # day ordinal → its start (``_begin``)
-        items = self._items(main)
-        items.sort(key=operator.itemgetter(0))  # stable: occurrences() sorts so, on the due alone
-        later = self._items(pending)
-        later.sort(key=operator.itemgetter(0, 1, 2))
-        items += later
-        if not self._make_slots(items):  # expand() gives (id, agency) order; if it ever does not
-            items.sort(key=operator.itemgetter(0, 1, 2))
-            self.series, self.slots, self.in_run = {}, [], []
-            self._make_slots(items)
+        self._make_slots([*main, *pending])
         self._by_subject: dict[str, list[Obligation]] | None = None
         self._labels: dict[str, dict[str, str]] = {}
         self._agency_keys: dict[str, str] = {}
@@ -391,81 +388,75 @@ class _Matcher:
         self._built: dict[int, tuple[DueSeries, list[Occurrence]]] = {}  # id(series) → its objects
         self._dates: Any = _Built(_Days._date_of)  # one Date per day, shared (as occurrences())
 
-    def _items(self, found: list[DueSeries]) -> list[tuple[int, str, str, DueSeries, int, int | None]]:
-        """(due, obligation id, agency, series, index, opens) of every item of ``found``, in
-        order: ``opens`` is ``_opens`` of the item (docs/checking.md, "Windows"), as a wall time."""
-        dues, keep, zone = self.dues, self._keep, self.zone
-        begins = self._begins
-        out: list[tuple[int, str, str, DueSeries, int, int | None]] = []
-        for series in found:
-            ob_id, agency = series.obligation.id, series.agency
-            walls = []
-            for instant in series.dues:
-                wall = dues.get(id(instant))
-                if wall is None:
-                    wall = dues[id(instant)] = _wall(instant, zone)
-                    keep.append(instant)
-                walls.append(wall)
-            opens: Iterable[int | None]
-            triggers, starts = series.triggers, series.period_starts
-            if triggers is not None:
-                opens = [self._opens(series, k, due) for k, due in enumerate(walls)]
-            elif starts is None:
-                opens = itertools.repeat(None)
-            else:
-                opens = []
-                add = opens.append
-                for k, (due, first) in enumerate(zip(walls, starts, strict=True)):
-                    start = begins.get(first)
-                    if start is None:
-                        start = self._begin(first)
-                    add(start if due >= start else self._opens(series, k, due))
-            out.extend(
-                zip(
-                    walls,
-                    itertools.repeat(ob_id),
-                    itertools.repeat(agency),
-                    itertools.repeat(series),
-                    range(len(walls)),
-                    opens,
-                    strict=False,
-                )
-            )
-        return out
+    def _walls(self, series: DueSeries) -> tuple[list[int], Iterable[int | None]]:
+        """The due instants of ``series`` and the openings of their windows (``_opens``,
+        docs/checking.md, "Windows"), as wall times."""
+        dues, keep, zone, begins = self.dues, self._keep, self.zone, self._begins
+        walls = []
+        for instant in series.dues:
+            wall = dues.get(id(instant))
+            if wall is None:
+                wall = dues[id(instant)] = _wall(instant, zone)
+                keep.append(instant)
+            walls.append(wall)
+        opens: Iterable[int | None]
+        triggers, starts = series.triggers, series.period_starts
+        if triggers is not None:
+            opens = [self._opens(series, k, due) for k, due in enumerate(walls)]
+        elif starts is None:
+            opens = itertools.repeat(None)
+        else:
+            opens = []
+            add = opens.append
+            for k, (due, first) in enumerate(zip(walls, starts, strict=True)):
+                start = begins.get(first)
+                if start is None:
+                    start = self._begin(first)
+                add(start if due >= start else self._opens(series, k, due))
+        return walls, opens
 
-    def _make_slots(self, items: list[tuple[int, str, str, DueSeries, int, int | None]]) -> bool:
-        """A slot for each occurrence whose window has opened, in order; False, and unfinished,
-        when ``items`` are not in (due, obligation id, agency) order."""
-        now, slots, in_run, by_key = self.now, self.slots, self.in_run, self.series
-        by_series: dict[int, _Series] = {}  # id(due series) → its _Series (the items keep them)
-        last_due = -1  # no due instant is before year 1
-        last_ob = last_agency = ""
-        add_slot, add_run = slots.append, in_run.append
-        for due, ob_id, agency, series, k, opens in items:
-            if opens is not None and opens > now:
-                continue  # its window has not started: not due, not pending, simply not yet
-            tied = False
-            if due <= last_due:
-                if due < last_due or ob_id < last_ob or (ob_id == last_ob and agency < last_agency):
-                    return False
-                tied = ob_id == last_ob and agency == last_agency
-            last_due, last_ob, last_agency = due, ob_id, agency
-            owed = by_series.get(id(series))
-            if owed is None:
-                owed = by_key.get((ob_id, agency))
-                if owed is None:
-                    owed = by_key[(ob_id, agency)] = _Series(series.obligation, agency)
-                by_series[id(series)] = owed
-            slot = _Slot(series, k, due, opens, not owed.multi)
-            owed.slots.append(slot)
-            owed.dues.append(due)
-            if tied:  # its findings are ordered with the previous slot's: remember placements
-                slot.seqs = []
-                if slots[-1].seqs is None:
-                    slots[-1].seqs = []
-            add_run(tied)
-            add_slot(slot)
-        return True
+    def _make_slots(self, found: list[DueSeries]) -> None:
+        """A slot for each item of ``found`` whose window has opened, in (due, obligation id,
+        agency) order, ties in the order of ``found`` and of the items; each (obligation, agency)
+        a ``_Series`` holding its slots in that order, made in the order of its first slot.
+
+        The series are taken in (obligation id, agency) order and each one's slots sorted by due,
+        so that one stable sort by due gives the whole order: no tuple is made per occurrence.
+        """
+        now = self.now
+        groups: dict[tuple[str, str], tuple[_Series, list[_Slot]]] = {}
+        for series in sorted(found, key=_owner):
+            key = _owner(series)
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = (_Series(series.obligation, series.agency), [])
+            owed, made = group
+            plain = not owed.multi
+            walls, opens = self._walls(series)
+            for k, (due, start) in enumerate(zip(walls, opens, strict=False)):
+                if start is None or start <= now:  # else not due, not pending, simply not yet
+                    made.append(_Slot(series, k, due, start, plain))
+        firsts = []
+        slots: list[_Slot] = []
+        tied: set[int] = set()  # ids of the slots that share (due, obligation, agency) with the one before
+        for key, (owed, made) in groups.items():
+            if not made:
+                continue
+            made.sort(key=_DUE)  # stable
+            owed.slots = made
+            owed.dues = dues = [slot.due for slot in made]
+            firsts.append((dues[0], key, owed))
+            slots += made
+            for i in itertools.compress(range(1, len(dues)), map(operator.eq, dues, dues[1:])):
+                tied.add(id(made[i]))  # ordered with the one before: remember placements
+                made[i].seqs = []
+                if made[i - 1].seqs is None:
+                    made[i - 1].seqs = []
+        firsts.sort(key=operator.itemgetter(0, 1))
+        self.series = {key: owed for _, key, owed in firsts}
+        slots.sort(key=_DUE)  # stable: by (obligation, agency) from the groups, then their order
+        self.slots = slots
+        self.in_run = [id(slot) in tied for slot in slots] if tied else [False] * len(slots)
 
     def _begin(self, first: int) -> int:
         """The start of day ``first`` (an ordinal), as a wall time (remembered in ``_begins``)."""
