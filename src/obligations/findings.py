@@ -300,6 +300,8 @@ class _Slot:
 
 _DONE: Any = None  # a slot already judged (``_Matcher._ordered``)
 _DUE = operator.attrgetter("due")
+_UNSEEN = itertools.repeat(-1)  # endless: what ``_walls`` reads for an instant not seen yet
+_ZEROS = itertools.repeat(0)
 
 
 def _owner(series: DueSeries) -> tuple[str, str]:
@@ -322,14 +324,15 @@ class _Series:
         self.open_from = 0  # every slot before this one holds evidence
         self.by_period: dict[tuple[int, int], _Slot] | None = None
 
-    def for_period(self, period: tuple[int, int]) -> _Slot | None:
+    def periods(self) -> dict[tuple[int, int], _Slot]:
+        """(first, last day ordinal) of a period → its slot (the first, when two share one)."""
         if self.by_period is None:
             self.by_period = {}
-            for slot in self.slots:  # the first occurrence of a period wins
+            for slot in self.slots:
                 starts, ends = slot.series.period_starts, slot.series.period_ends
                 if starts is not None and ends is not None:
                     self.by_period.setdefault((starts[slot.k], ends[slot.k]), slot)
-        return self.by_period.get(period)
+        return self.by_period
 
 
 _new_finding = _unchecked(Finding)  # Finding(*every field): there is nothing to check
@@ -391,14 +394,16 @@ class _Matcher:
     def _walls(self, series: DueSeries) -> tuple[list[int], Iterable[int | None]]:
         """The due instants of ``series`` and the openings of their windows (``_opens``,
         docs/checking.md, "Windows"), as wall times."""
-        dues, keep, zone, begins = self.dues, self._keep, self.zone, self._begins
-        walls = []
-        for instant in series.dues:
-            wall = dues.get(id(instant))
-            if wall is None:
-                wall = dues[id(instant)] = _wall(instant, zone)
-                keep.append(instant)
-            walls.append(wall)
+        dues, begins = self.dues, self._begins
+        walls: list[int] = list(map(dues.get, map(id, series.dues), _UNSEEN))
+        if min(walls, default=0) < 0:  # instants not seen yet (shared by many series: few)
+            for k in itertools.compress(range(len(walls)), map(operator.lt, walls, _ZEROS)):
+                instant = series.dues[k]
+                wall = dues.get(id(instant), -1)
+                if wall < 0:
+                    wall = dues[id(instant)] = _wall(instant, self.zone)
+                    self._keep.append(instant)
+                walls[k] = wall
         opens: Iterable[int | None]
         triggers, starts = series.triggers, series.period_starts
         if triggers is not None:
@@ -553,12 +558,15 @@ class _Matcher:
         n = len(slots)
         bisect_left = bisect.bisect_left
         placed = self._placed
+        by_period: dict[tuple[int, int], _Slot] | None = None
         for g in rows:
             moment = times[g]
             slot: _Slot | None = None
             p = periods[g]
             if p:  # 1. the period the row states
-                slot = series.for_period(spans[p])
+                if by_period is None:
+                    by_period = series.periods()
+                slot = by_period.get(spans[p])
             if slot is None and n:
                 # 2. the first occurrence due at or after the row whose window holds it (one
                 # still open, else the first already met); windows open in due order
@@ -706,7 +714,7 @@ class _Matcher:
         assert slot.dups is not None
         base = -1 - len(self.with_dups) * self.rows.n
         self.with_dups.append(slot)
-        return [base - g for g in slot.dups]
+        return list(map(base.__sub__, slot.dups))
 
     def _run(self, run: list[_Slot]) -> list[Any]:
         times = self.rows.times
