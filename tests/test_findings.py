@@ -140,6 +140,27 @@ def test_agency_filter_uses_aliases_and_scripts(spec: Spec) -> None:
     assert {f.obligation for f in result.findings} == {"W", "C"}
 
 
+def test_as_of_is_read_in_the_spec_zone(spec: Spec) -> None:
+    # A server's clock is often UTC: a naive as-of is a wall time in the spec's zone, not the
+    # machine's, and an aware one in another zone is the same instant seen there.
+    rows = (rec("W", "市場監管局", at(10, 6)), rec("M", "財政局", at(10, 19, 9)))
+
+    def seen(as_of: dt.datetime) -> list[tuple[str, str, object]]:
+        result = check_records(spec, rows, start=START, as_of=as_of)
+        assert result.as_of.timezone_name == TZ
+        return [(f.status.value, f.obligation, f.due) for f in result.findings]
+
+    assert seen(dt.datetime(2026, 10, 20, 12)) == seen(AS_OF)
+    # 23:00 on Sunday 18 October in Shanghai: week 42 is still pending (in UTC it would be missing)
+    sunday = seen(dt.datetime(2026, 10, 18, 23))
+    assert sunday == seen(pendulum.datetime(2026, 10, 18, 23, tz=TZ))
+    assert ("pending", "W", pendulum.datetime(2026, 10, 18, 23, 59, 59, 999999, tz=TZ)) in sunday
+    utc = dt.datetime(2026, 10, 20, 4, tzinfo=dt.UTC)  # 12:00 in Shanghai
+    assert seen(utc) == seen(AS_OF)
+    late_evening = dt.datetime(2026, 10, 18, 16, 30, tzinfo=dt.UTC)  # 19 Oct 00:30 there
+    assert seen(late_evening) == seen(pendulum.datetime(2026, 10, 19, 0, 30, tz=TZ))
+
+
 def test_failing_means_late_or_missing(spec: Spec) -> None:
     assert run(spec).failing
     quiet = compile_text("[Y] 每年 公布 年報 by 甲\n", "q.obl").spec

@@ -205,12 +205,17 @@ def check(
     evidence: Sequence[LoadResult],
     *,
     start: dt.date,
-    as_of: pendulum.DateTime,
+    as_of: dt.datetime,
     events: Sequence[EventRecord] = (),
     calendar: HolidayCalendar | None = None,
     agency: str | None = None,
 ) -> CheckResult:
-    """Set every evidence row against the occurrences due from ``start`` (and open by ``as_of``)."""
+    """Set every evidence row against the occurrences due from ``start`` (and open by ``as_of``).
+
+    ``as_of`` is taken in the spec's time zone: an aware time is converted there, and a naive one is
+    a wall time there (docs/calendar.md, "Clock changes"), never the machine's local time.
+    """
+    as_of = _in_spec_zone(as_of, spec)
     zone = _timezone(spec.timezone)
     tables = [_table(load.records, zone) for load in evidence]
     rejected = tuple(r for load in evidence for r in load.rejected)
@@ -223,14 +228,27 @@ def check_records(
     records: Sequence[EvidenceRecord],
     *,
     start: dt.date,
-    as_of: pendulum.DateTime,
+    as_of: dt.datetime,
     events: Sequence[EventRecord] = (),
     calendar: HolidayCalendar | None = None,
     agency: str | None = None,
 ) -> CheckResult:
     """``check`` for records already in memory (every one counts as a row read)."""
+    as_of = _in_spec_zone(as_of, spec)
     table = _table(records, _timezone(spec.timezone))
     return _check(spec, start, as_of, events, calendar, [table], (), len(records), agency)
+
+
+def _in_spec_zone(as_of: dt.datetime, spec: Spec) -> pendulum.DateTime:
+    """``as_of`` in the spec's zone: converted when aware, read as a wall time there when naive (the
+    date of the check is that zone's date, whatever zone the caller's clock is in)."""
+    import pendulum
+
+    from obligations.walltime import wall_instant
+
+    if as_of.tzinfo is None:
+        return wall_instant(as_of, spec.timezone)
+    return pendulum.instance(as_of).in_timezone(spec.timezone)
 
 
 def _table(records: Sequence[EvidenceRecord], zone: Any) -> EvidenceTable:
