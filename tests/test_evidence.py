@@ -405,6 +405,9 @@ def test_future_is_relative_to_as_of(tmp_path: Path) -> None:
     path = write(tmp_path / "e.csv", HEADER_ZH + "\nx,財政局,2026-10-09 14:30,,,,\n")
     assert codes(load(path, as_of=pendulum.datetime(2026, 10, 9, 14, 29, tz=TZ))) == {2: "future_date"}
     assert codes(load(path, as_of=pendulum.datetime(2026, 10, 9, 14, 30, tz=TZ))) == {}
+    # a naive as-of is a wall time in the loader's zone, not the machine's (often UTC on a server)
+    assert codes(load(path, as_of=dt.datetime(2026, 10, 9, 14, 29))) == {2: "future_date"}
+    assert codes(load(path, as_of=dt.datetime(2026, 10, 9, 14, 30))) == {}
 
 
 def test_quoted_cells_line_endings_and_row_numbers(tmp_path: Path) -> None:

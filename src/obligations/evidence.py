@@ -1119,7 +1119,7 @@ def record_from_fields(
     For ``evidence add`` and library callers; the record's source is ``file`` without a row.
     """
     check_timezone(tz)
-    builder = _RowBuilder(file, tz, _as_of(as_of), max_field, id_column=True)
+    builder = _RowBuilder(file, tz, _as_of(as_of, tz), max_field, id_column=True)
     cells: dict[str, Cell] = {k: v for k, v in fields.items() if k in FIELDS and v is not None}
     outcome = builder.build(0, cells)
     if isinstance(outcome, EvidenceRecord):
@@ -1147,11 +1147,13 @@ class EvidenceSource(Protocol):
     def load(self, path: Path, tz: str, as_of: pendulum.DateTime | None = None) -> LoadResult: ...
 
 
-def _as_of(as_of: dt.datetime | None) -> pendulum.DateTime:
+def _as_of(as_of: dt.datetime | None, tz: str) -> pendulum.DateTime:
+    """The instant after which a publication is in the future: now, else ``as_of``; a naive
+    ``as_of`` is a wall time in ``tz``, as every time written without a zone is (``walltime``)."""
     if as_of is None:
         return pendulum.now("UTC")
     if as_of.tzinfo is None:
-        raise ValueError("as_of must carry a time zone")
+        return wall_instant(as_of, tz)
     return pendulum.instance(as_of)
 
 
@@ -1422,7 +1424,7 @@ class CsvSource:
             raw.seek(0)
             records_iter = enumerate(_csv_records(_text_stream(raw, encoding), delimiter, self.row_cap), 1)
             header_row, header = _find_header(file, self._header_rows(file, records_iter, delimiter))
-            builder = _RowBuilder(file, tz, _as_of(as_of), self.max_field, header.id_column)
+            builder = _RowBuilder(file, tz, _as_of(as_of, tz), self.max_field, header.id_column)
             tally = _Tally()
             # One csv.reader splits every record into cells: the splitter hands it one record's
             # text at a time (a record too large or never closed goes as "", and is rejected from
@@ -1462,7 +1464,7 @@ class CsvSource:
         except (UnicodeDecodeError, EvidenceFileError):
             return None
         header_row, header = found
-        stamp = _as_of(as_of)
+        stamp = _as_of(as_of, tz)
         builder = _RowBuilder(file, tz, stamp, self.max_field, header.id_column)
         scan = _Scan(builder, header)
         try:
@@ -1967,7 +1969,7 @@ class JsonlSource:
     def load(self, path: Path, tz: str, as_of: pendulum.DateTime | None = None) -> LoadResult:
         check_timezone(tz)
         file = str(path)
-        builder = _RowBuilder(file, tz, _as_of(as_of), self.max_field, id_column=False)
+        builder = _RowBuilder(file, tz, _as_of(as_of, tz), self.max_field, id_column=False)
         tally = _Tally()
         cap = self.max_field * 8 + 1024
         with _open_binary(path) as f, collector.paused():
@@ -2075,7 +2077,7 @@ class XlsxSource:
                 yield number, [_cell_text(c.value) for c in cells]
 
         header_row, header = _find_header(label, header_rows())
-        builder = _RowBuilder(file, tz, _as_of(as_of), self.max_field, header.id_column)
+        builder = _RowBuilder(file, tz, _as_of(as_of, tz), self.max_field, header.id_column)
         with collector.paused():
             tally = self._rows(rows, header, builder)
         return tally.result(file, header_row, None, header.ignored)
@@ -2191,13 +2193,14 @@ def load_evidence(
     """Read an evidence file with the source its suffix names (``obligations.sources`` plugins).
 
     ``tz`` applies to times written without a zone; ``as_of`` (default: now) is the instant after
-    which a publication time is ``future_date``. Raises ``InputError`` for an unreadable file.
+    which a publication time is ``future_date`` (a naive ``as_of`` is a wall time in ``tz``).
+    Raises ``InputError`` for an unreadable file.
     """
     p = Path(path)
     if p.is_dir():  # before the suffix: a folder has none, and "no reader for it" would mislead
         raise EvidenceFileError("not_a_file", str(p), "這是目錄，不是文件", "is a directory")
     source = source_for(p, sources)
-    stamp = _as_of(as_of)
+    stamp = _as_of(as_of, tz)
     try:
         return source.load(p, tz, stamp)
     except InputError:
