@@ -94,3 +94,28 @@ def test_report_marks_estimated_due_dates(evidence: str, tmp_path: Path) -> None
     html = page.read_text(encoding="utf-8")
     assert "2031-09-26 周五（估算）" in html  # HM-1120, met on time
     assert "2031-09-30 周二<" in html  # HM-1118, missing: a quarter's end needs no holiday data
+
+
+def test_as_of_a_date_alone_is_the_end_of_that_day(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 截至10月11日: a row published that afternoon counts, and week 41 (due Sunday 11 October
+    # 23:59) is missing, not pending, when nothing met it; with a time, that minute is the limit.
+    monkeypatch.chdir(ROOT)
+    path = tmp_path / "e.csv"
+    path.write_text("編號,單位,發布時間\nHM-4404,市場監管局,2026-10-11 15:00\n", encoding="utf-8")
+    base = ["--lang", "en", "check", "specs/haimen-2017", "--from", "2026-10-05", "--agency", "市場監管局"]
+
+    def run(*extra: str) -> tuple[dict[str, int], list[tuple[str, str]]]:
+        result = CliRunner().invoke(main, [*base, *extra, "--format", "json"])
+        data = json.loads(result.stdout)
+        week41 = [(f["status"], f["due"][:10]) for f in data["findings"] if f["obligation"] == "HM-4404"]
+        return data["summary"], week41
+
+    summary, week41 = run("--evidence", str(path), "--as-of", "2026-10-11")
+    assert (summary["rejected"], summary["on_time"]) == (0, 1)
+    assert ("on_time", "2026-10-11") in week41
+    summary, _ = run("--evidence", str(path), "--as-of", "2026-10-11 14:59")
+    assert summary["rejected"] == 1  # published after the limit: future_date
+    empty = tmp_path / "none.csv"
+    empty.write_text("編號,單位,發布時間\n", encoding="utf-8")
+    assert ("missing", "2026-10-11") in run("--evidence", str(empty), "--as-of", "2026-10-11")[1]
+    assert ("pending", "2026-10-11") in run("--evidence", str(empty), "--as-of", "2026-10-11 12:00")[1]

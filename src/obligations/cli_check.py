@@ -39,6 +39,17 @@ def _fail(message_en: str, message_zh: str) -> NoReturn:
     sys.exit(EXIT_INVALID)
 
 
+class _AsOf(click.DateTime):
+    """``--as-of``: a date alone is the end of that day (截至10月31日 includes the 31st), as for
+    ``evidence add``; with a time, that minute. A wall time, read in the spec's zone later."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        moment = super().convert(value, param, ctx)
+        if isinstance(value, str) and ":" not in value:
+            return moment.replace(hour=23, minute=59, second=59, microsecond=999999)
+        return moment
+
+
 class CheckInputs(NamedTuple):
     """What check and report read: the spec, the evidence, events, range, agency and calendar."""
 
@@ -94,9 +105,9 @@ def _check_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--as-of",
             "as_of",
-            type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]),
+            type=_AsOf(["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]),
             default=None,
-            help="Check as of this day or instant (default: now).",
+            help="Check as of this day or instant (default: now). A date alone means its end.",
         ),
         click.option("--agency", default=None, help="Only this agency (any script, any alias)."),
         holidays_option,
