@@ -14,6 +14,7 @@ tabulate: importing tabulate costs about 100 ms (it reads its own version throug
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -114,7 +115,7 @@ def day_text(day: dt.date, lang: str) -> str:
 
 def relative(due: dt.date, today: dt.date, lang: str) -> str:
     """今天, 明天, 3天後, 逾期2天 / today, tomorrow, in 3 days, 2 days overdue."""
-    days = (due - today).days
+    days = due.toordinal() - today.toordinal()  # pendulum's Date subtraction builds an Interval
     if lang == "en":
         if days == 0:
             return "today"
@@ -136,11 +137,27 @@ def estimated_mark(lang: str) -> str:
     return "estimated" if lang == "en" else "估算"
 
 
+# id(schedule) → (schedule, is_timed): one answer per schedule object (a year of a large spec asks
+# it for every one of its occurrences); the schedule is kept so that its id cannot be reused.
+_TIMED: dict[int, tuple[object, bool]] = {}
+
+
 def is_timed(ob: Obligation) -> bool:
     """True when the deadline is an instant counted in hours (事件…後5小時內, 提前48小時)."""
+    schedule = ob.schedule
+    known = _TIMED.get(id(schedule))
+    if known is not None and known[0] is schedule:
+        return known[1]
+    timed = _timed(schedule)
+    if len(_TIMED) >= 100_000:
+        _TIMED.clear()
+    _TIMED[id(schedule)] = (schedule, timed)
+    return timed
+
+
+def _timed(schedule: Any) -> bool:
     from obligations.model import Event, Periodic
 
-    schedule = ob.schedule
     lags = []
     if isinstance(schedule, Event):
         lags = [schedule.lag, schedule.lead]
@@ -197,10 +214,13 @@ def summary(occ: Occurrence, lang: str) -> str:
 # ---- table -----------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a table's cells repeat (dates, agencies, sections)
 def display_width(text: str) -> int:
     """Terminal columns: East Asian wide and full-width characters take two, combining marks none."""
     import unicodedata
 
+    if text.isascii() and text.isprintable():
+        return len(text)
     width = 0
     for ch in text:
         if unicodedata.combining(ch):
