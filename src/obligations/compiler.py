@@ -186,6 +186,8 @@ def _includes_of(f: Path) -> set[Path]:
         text = read_source(f)
     except (OSError, UnicodeDecodeError):
         return set()  # reported when the file itself is compiled
+    if "引用" not in text and "include" not in text.lower():
+        return set()  # no include keyword anywhere: no include line, and no parse just to learn so
     spec_file, _ = parse_tree.parse(text, str(f))
     return {(f.parent / s.path.text).resolve() for s in spec_file.statements if isinstance(s, Include)}
 
