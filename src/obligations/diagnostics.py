@@ -9,6 +9,7 @@ code and a test keeps the two in step.
 from __future__ import annotations
 
 import enum
+import functools
 import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -309,6 +310,11 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+@functools.lru_cache(maxsize=8)  # a file with 10,000 warnings is split once, not 10,000 times
+def _lines(text: str) -> tuple[str, ...]:
+    return tuple(text.split("\n"))  # the parser counts only \n, so must we
+
+
 def render_text(diag: Diagnostic, sources: Mapping[str, str], lang: str = "zh") -> str:
     """``file:line:col: error E102: message``, the source line, a caret line and the hint."""
     sev = diag.severity.value if lang == "en" else _SEVERITY_ZH[diag.severity]
@@ -317,7 +323,7 @@ def render_text(diag: Diagnostic, sources: Mapping[str, str], lang: str = "zh") 
     span = diag.span
     text = sources.get(span.file) if span else None
     if span is not None and text is not None:
-        src_lines = text.split("\n")  # the parser counts only \n, so must we
+        src_lines = _lines(text)
         if 1 <= span.line <= len(src_lines):
             line = src_lines[span.line - 1].replace("\t", " ")
             gutter = str(span.line)
