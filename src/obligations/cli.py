@@ -18,7 +18,7 @@ from obligations import __version__
 from obligations.cli_options import estimate_option, holidays_option
 
 if TYPE_CHECKING:
-    from obligations.compiler import Compiled
+    from obligations.cache import CompileResult
     from obligations.model import Spec
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INVALID = 0, 1, 2, 3
@@ -94,27 +94,27 @@ def _spec_paths(specs: Sequence[str]) -> list[str]:
     return [chosen]
 
 
-def _compile(ctx: Context, specs: Sequence[str]) -> list[Compiled]:
-    """Compile; print every diagnostic; exit 3 if any spec has errors."""
-    from obligations.compiler import compile_paths
-    from obligations.diagnostics import render_all
+def _compile(lang: str, specs: Sequence[str]) -> list[CompileResult]:
+    """Compile through the compiled-spec cache (``cache.compile_cached``); print every diagnostic;
+    exit 3 if any spec has errors. Every command that reads specs comes here."""
+    from obligations.cache import compile_cached
 
-    results = compile_paths(_spec_paths(specs))
+    results = compile_cached(_spec_paths(specs))
     if not results:
         raise click.UsageError("no spec files found (*.obl)")
-    failed = False
-    for r in results:
-        if r.errors:
-            failed = True
-            click.echo(render_all(r.errors, r.sources, ctx.lang), err=True)
+    failed = [r for r in results if r.errors]
     if failed:
+        from obligations.diagnostics import render_all
+
+        for r in failed:
+            click.echo(render_all(r.errors, r.sources, lang), err=True)
         count = sum(len(r.errors) for r in results)
-        click.echo(f"{count} error(s)" if ctx.lang == "en" else f"共 {count} 個錯誤", err=True)
+        click.echo(f"{count} error(s)" if lang == "en" else f"共 {count} 個錯誤", err=True)
         sys.exit(EXIT_INVALID)
     return results
 
 
-def _specs(results: Sequence[Compiled]) -> list[Spec]:
+def _specs(results: Sequence[CompileResult]) -> list[Spec]:
     return [r.spec for r in results if r.spec is not None]
 
 
@@ -133,7 +133,7 @@ def _specs(results: Sequence[Compiled]) -> list[Spec]:
 @click.pass_obj
 def list_cmd(obj: Context, specs: tuple[str, ...], fmt: str) -> None:
     """List the obligations of SPEC files or directories."""
-    results = _compile(obj, specs)
+    results = _compile(obj.lang, specs)
     obligations = [ob for spec in _specs(results) for ob in spec.obligations]
     emit("obligations", obligations, obj.lang, fmt)
 
@@ -162,16 +162,17 @@ def lint(obj: Context, specs: tuple[str, ...], fmt: str) -> None:
     from obligations.diagnostics import render_all, to_json
     from obligations.lint import lint as run_lint
 
+    results: list[CompileResult]
     if fmt == "json":
-        from obligations.compiler import compile_paths
+        from obligations.cache import compile_cached
 
-        results = compile_paths(_spec_paths(specs))
+        results = compile_cached(_spec_paths(specs))
         errors = [to_json(d, obj.lang) for r in results for d in r.errors]
         if errors:  # a program reading JSON gets the errors as JSON too
             click.echo(json.dumps(errors, ensure_ascii=False, indent=2))
             sys.exit(EXIT_INVALID)
     else:
-        results = _compile(obj, specs)
+        results = _compile(obj.lang, specs)
     found = 0
     payload: list[dict[str, Any]] = []
     for r in results:
@@ -223,7 +224,7 @@ def explain(
     """Where an obligation comes from, and its next due dates with the holidays that moved them."""
     from obligations import report
 
-    for spec in _specs(_compile(obj, specs)):
+    for spec in _specs(_compile(obj.lang, specs)):
         ob = spec.obligation(obligation_id)
         if ob is not None:
             click.echo(report.explain_obligation(spec, ob, obj.lang), nl=False)

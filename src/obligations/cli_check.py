@@ -151,7 +151,7 @@ def run_check(inputs: CheckInputs) -> tuple[Spec, CheckResult]:
     from obligations.findings import check as run
     from obligations.walltime import wall_instant
 
-    spec = _one_spec(_specs(_compile(click.get_current_context().find_root().obj, inputs.specs)))
+    spec = _one_spec(_specs(_compile(_lang(), inputs.specs)))
     tz = spec.timezone
     moment = wall_instant(inputs.as_of, tz) if inputs.as_of else pendulum.now(tz)
     first = inputs.start.date() if inputs.start else (spec.effective.start or spec.issued)

@@ -19,7 +19,6 @@ import click
 from obligations.cli_options import calendar_option, estimate_option, holidays_option
 
 if TYPE_CHECKING:
-    from obligations.cache import CompileResult
     from obligations.calendar import HolidayCalendar, Special, TableCalendar, YearData
     from obligations.errors import CalendarDataError
     from obligations.model import Obligation, Spec
@@ -124,26 +123,6 @@ def _choose_range(
 
 
 # ---- compiling and loading ------------------------------------------------------------------------
-
-
-def _compile(lang: str, specs: Sequence[str]) -> list[CompileResult]:
-    """As ``obligations.cli._compile``, through the compiled-spec cache."""
-    from obligations.cache import compile_cached
-    from obligations.cli import _spec_paths
-
-    results = compile_cached(_spec_paths(specs))
-    if not results:
-        raise click.UsageError("no spec files found (*.obl)")
-    failed = [r for r in results if r.errors]
-    if failed:
-        from obligations.diagnostics import render_all
-
-        for r in failed:
-            click.echo(render_all(r.errors, r.sources, lang), err=True)
-        count = sum(len(r.errors) for r in results)
-        click.echo(f"{count} error(s)" if lang == "en" else f"共 {count} 個錯誤", err=True)
-        sys.exit(EXIT_INVALID)
-    return results
 
 
 def _calendar(lang: str, holidays: Sequence[str], estimate: bool, name: str = "cn") -> TableCalendar:
@@ -449,6 +428,8 @@ def due(
       obligations due --month --events events.csv
       obligations due --format ics > due.ics
     """
+    from obligations.cli import _compile
+
     lang = _lang()
     flags = {"week": week, "next_week": next_week, "month": month, "quarter": quarter, "year": year}
     chosen = _choose_range(flags, date_from, date_to, lang)
