@@ -119,3 +119,22 @@ def test_as_of_a_date_alone_is_the_end_of_that_day(tmp_path: Path, monkeypatch: 
     empty.write_text("編號,單位,發布時間\n", encoding="utf-8")
     assert ("missing", "2026-10-11") in run("--evidence", str(empty), "--as-of", "2026-10-11")[1]
     assert ("pending", "2026-10-11") in run("--evidence", str(empty), "--as-of", "2026-10-11 12:00")[1]
+
+
+def test_lateness_keeps_its_decimal_in_the_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Days late, to one decimal, right-aligned: 3.0 stays 3.0 beside 4.4 (the table once printed
+    # a whole number of days as 3).
+    monkeypatch.chdir(ROOT)
+    path = tmp_path / "e.csv"
+    path.write_text(
+        "編號,單位,發布時間,期間\n"
+        "HM-4404,市場監管局,2026-10-14 23:59,2026-W41\n"
+        "HM-4404,市場監管局,2026-10-09 09:30,2026-W40\n",
+        encoding="utf-8",
+    )
+    args = ["--lang", "en", "check", "specs/haimen-2017", "--evidence", str(path)]
+    result = CliRunner().invoke(
+        main, [*args, "--from", "2026-09-28", "--as-of", "2026-10-16", "--agency", "市場監管局"]
+    )
+    late = [line for line in result.stdout.splitlines() if line.startswith("late")]
+    assert [line[: line.index("食品")].rstrip()[-4:] for line in late] == [" 4.4", " 3.0"]

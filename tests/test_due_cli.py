@@ -15,6 +15,8 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from obligations.cli import main
 from obligations.cli_due import calendar_cmd, date_range, due
@@ -238,6 +240,26 @@ def test_simple_table_is_tabulates_simple_format() -> None:
     ]
     expected = tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True) + "\n"
     assert simple_table(headers, rows) == expected
+
+
+_CELLS = st.text(alphabet=st.sampled_from("ab 1.9-：逾期（天）市場監管局食品安全Ａ"), max_size=8).map(
+    str.strip
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(st.lists(_CELLS, min_size=4, max_size=4), max_size=8),
+    right=st.sets(st.integers(0, 3)),
+)
+def test_simple_table_right_aligns_as_tabulate_does(rows: list[list[str]], right: set[int]) -> None:
+    tabulate = pytest.importorskip("tabulate").tabulate
+    headers = ["狀態", "id", "逾期（天）", "說明"]
+    # A column of numbers is right-aligned when it holds any; one with none is text (tabulate's
+    # own choice when it parses numbers, as the check table's did).
+    align = tuple("right" if i in right and any(row[i] for row in rows) else "left" for i in range(4))
+    expected = tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True, colalign=align)
+    assert simple_table(headers, rows, right=sorted(right)) == expected + "\n"
 
 
 # ---- agencies -------------------------------------------------------------------------------------

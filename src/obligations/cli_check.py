@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 import click
 
 from obligations.cli_options import calendar_option, estimate_option, holidays_option
-from obligations.render_due import estimate_note, estimated_suffix
+from obligations.render_due import estimate_note, estimated_suffix, simple_table
 
 if TYPE_CHECKING:
     import pendulum
@@ -369,7 +369,8 @@ def render(result: CheckResult, fmt: str, lang: str, bom: bool = False, spec: Sp
     if fmt == "csv":
         return report.to_csv(headers, rows, bom=bom)
     note = estimate_note(lang) if any(map(_estimated, listed)) else ""
-    return report.table(headers, rows) + _summary_line(result, lang) + note
+    # Lateness, in days with one decimal, is the one column of numbers: right-aligned.
+    return simple_table(headers, rows, right=(5,)) + _summary_line(result, lang) + note
 
 
 def _estimated(f: Finding) -> bool:

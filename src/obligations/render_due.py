@@ -229,13 +229,17 @@ def display_width(text: str) -> int:
     return width
 
 
-def simple_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """tabulate's ``simple`` format for text cells, left-aligned, CJK-width aware.
+def simple_table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[int] = ()) -> str:
+    """tabulate's ``simple`` format for text cells, CJK-width aware: left-aligned, but for the
+    columns ``right`` (numbers), right-aligned with their header when they hold any value (as
+    tabulate aligns a column of numbers, and a column with none as text).
 
-    Same output as ``tabulate(rows, headers, tablefmt="simple", disable_numparse=True)`` for
-    single-line cells, without tabulate's ~100 ms import (see the module docstring).
+    Same output as ``tabulate(rows, headers, tablefmt="simple", disable_numparse=True)`` (with
+    ``colalign`` for ``right``) for single-line cells, without tabulate's ~100 ms import (see the
+    module docstring) and ten times faster on a large table.
     """
     cells = [[" ".join(str(c).split("\n")).strip() for c in row] for row in rows]
+    right = [i for i in right if any(row[i] for row in cells)]
     head = [h.strip() for h in headers]
     # A column is as wide as its widest cell, and at least two wider than its header.
     widths = [display_width(h) + 2 for h in head]
@@ -244,7 +248,10 @@ def simple_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
             widths[i] = max(widths[i], display_width(c))
 
     def line(values: Sequence[str]) -> str:
-        padded = [v + " " * (w - display_width(v)) for v, w in zip(values, widths, strict=True)]
+        padded = [
+            " " * (w - display_width(v)) + v if i in right else v + " " * (w - display_width(v))
+            for i, (v, w) in enumerate(zip(values, widths, strict=True))
+        ]
         return "  ".join(padded).rstrip()
 
     out = [line(head), "  ".join("-" * w for w in widths)]
