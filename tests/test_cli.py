@@ -125,6 +125,16 @@ def test_fmt_takes_a_directory(tmp_path: Path) -> None:
     assert run("fmt", str(tmp_path / "empty"))[0] == 2
 
 
+def test_explain_with_a_bad_holidays_file_says_so(tmp_path: Path) -> None:
+    spec = tmp_path / "e.obl"
+    spec.write_text("[M] 每月 8日前 公開 財政收支月報 by 財政局 遇節假日順延\n", encoding="utf-8")
+    bad = tmp_path / "h.csv"
+    bad.write_text("2027-01-01\n", encoding="utf-8")
+    code, out, err = run("explain", "M", str(spec), "--holidays", str(bad))
+    assert (code, out) == (3, "")
+    assert err == f"error: {bad}:1: expected date,kind,name but found 1 columns\n"
+
+
 def test_version() -> None:
     code, out, _ = run("--version")
     assert code == 0

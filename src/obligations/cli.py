@@ -223,28 +223,27 @@ def explain(
 ) -> None:
     """Where an obligation comes from, and its next due dates with the holidays that moved them."""
     from obligations import report
+    from obligations.cli_due import _calendar
 
     for spec in _specs(_compile(obj.lang, specs)):
         ob = spec.obligation(obligation_id)
         if ob is not None:
+            calendar = _calendar(obj.lang, holidays, estimate)  # a bad holidays file: a message, exit 3
             click.echo(report.explain_obligation(spec, ob, obj.lang), nl=False)
-            click.echo(_next_due(spec, ob, on, count, holidays, estimate, obj.lang), nl=False)
+            click.echo(_next_due(spec, ob, on, count, calendar, obj.lang), nl=False)
             return
     raise click.UsageError(
         f"no obligation {obligation_id!r}" if obj.lang == "en" else f"沒有編號為 {obligation_id} 的義務"
     )
 
 
-def _next_due(
-    spec: Any, ob: Any, on: Any, count: int, holidays: Sequence[str], estimate: bool, lang: str
-) -> str:
+def _next_due(spec: Any, ob: Any, on: Any, count: int, calendar: Any, lang: str) -> str:
     import datetime as dt
 
     import attrs
     import pendulum
 
     from obligations import report
-    from obligations.calendar import load_calendar
     from obligations.model import Event, Unscheduled
     from obligations.occurrences import as_occurrences, expand_within_data
 
@@ -262,7 +261,6 @@ def _next_due(
     if isinstance(chain[-1].schedule, Event) and not chain[-1].schedule.sync_with:
         return report.next_due_note("needs_events", lang)  # the chain ends in an event
     alone = attrs.evolve(spec, obligations=tuple(chain))
-    calendar = load_calendar(holidays, estimate=estimate)
     # as far ahead as the holiday data reaches
     series, missing = expand_within_data(alone, start, start + dt.timedelta(days=400), calendar=calendar)
     found = as_occurrences([s for s in series if s.obligation.id == ob.id])
