@@ -138,3 +138,10 @@ def test_lateness_keeps_its_decimal_in_the_table(tmp_path: Path, monkeypatch: py
     )
     late = [line for line in result.stdout.splitlines() if line.startswith("late")]
     assert [line[: line.index("食品")].rstrip()[-4:] for line in late] == [" 4.4", " 3.0"]
+
+
+def test_from_after_as_of_is_a_usage_error(evidence: str) -> None:
+    args = ["--lang", "en", "check", "specs/haimen-2017", "--evidence", evidence]
+    result = CliRunner().invoke(main, [*args, "--from", "2031-12-01", "--as-of", "2031-11-01"])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == "Error: --from 2031-12-01 is after --as-of 2031-11-01"
