@@ -145,3 +145,25 @@ def test_from_after_as_of_is_a_usage_error(evidence: str) -> None:
     result = CliRunner().invoke(main, [*args, "--from", "2031-12-01", "--as-of", "2031-11-01"])
     assert result.exit_code == 2
     assert result.stderr.splitlines()[-1] == "Error: --from 2031-12-01 is after --as-of 2031-11-01"
+
+
+@pytest.mark.parametrize(
+    ("command", "option", "value"),
+    [
+        (["check", "specs/haimen-2017"], "--from", "0001-01-01"),
+        (["check", "specs/haimen-2017"], "--as-of", "9999-12-31"),
+        (["due"], "--today", "9999-12-31"),
+        (["due", "--to", "2026-01-31"], "--from", "0001-01-01"),
+        (["explain", "HM-4404"], "--on", "9999-12-31"),
+    ],
+)
+def test_dates_far_outside_any_plan_are_usage_errors(
+    evidence: str, command: list[str], option: str, value: str
+) -> None:
+    # The engine looks a year and more around a range: year 1 and year 9999 ended in tracebacks.
+    extra = ["--evidence", evidence] if command[0] == "check" else []
+    result = CliRunner().invoke(main, ["--lang", "en", *command, *extra, option, value])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: Invalid value for '{option}': '{value}': the year must be between 1900 and 2999"
+    )

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import click
 
 from obligations import __version__
-from obligations.cli_options import estimate_option, holidays_option
+from obligations.cli_options import DateTimeInRange, estimate_option, holidays_option
 
 if TYPE_CHECKING:
     from obligations.cache import CompileResult
@@ -204,7 +204,7 @@ def _position(d: Any) -> tuple[str, int, int, str]:
 @click.option(
     "--on",
     "on",
-    type=click.DateTime(["%Y-%m-%d"]),
+    type=DateTimeInRange(["%Y-%m-%d"]),
     default=None,
     help="List the due dates from this day (default: today in the spec's time zone).",
 )

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 import click
 
-from obligations.cli_options import calendar_option, estimate_option, holidays_option
+from obligations.cli_options import DateTimeInRange, calendar_option, estimate_option, holidays_option
 from obligations.render_due import estimate_note, estimated_suffix, simple_table
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ def _fail(message_en: str, message_zh: str) -> NoReturn:
     sys.exit(EXIT_INVALID)
 
 
-class _AsOf(click.DateTime):
+class _AsOf(DateTimeInRange):
     """``--as-of``: a date alone is the end of that day (截至10月31日 includes the 31st), as for
     ``evidence add``; with a time, that minute. A wall time, read in the spec's zone later."""
 
@@ -98,7 +98,7 @@ def _check_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--from",
             "start",
-            type=click.DateTime(["%Y-%m-%d"]),
+            type=DateTimeInRange(["%Y-%m-%d"]),
             default=None,
             help="First day checked (default: the spec's effective start, else its issue date).",
         ),

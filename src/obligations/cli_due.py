@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, NoReturn, ParamSpec
 
 import click
 
-from obligations.cli_options import calendar_option, estimate_option, holidays_option
+from obligations.cli_options import calendar_option, estimate_option, holidays_option, year_problem
 
 if TYPE_CHECKING:
     from obligations.calendar import HolidayCalendar, Special, TableCalendar, YearData
@@ -36,9 +36,14 @@ def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     text = value.strip()
     if len(text) == 10 and text[4] == text[7] == "-":
         try:
-            return dt.date.fromisoformat(text)
+            day = dt.date.fromisoformat(text)
         except ValueError:
             pass
+        else:
+            problem = year_problem(value, day.year)
+            if problem is not None:
+                raise click.BadParameter(problem, ctx, param)
+            return day
     raise click.BadParameter(f"{value!r} is not a date written YYYY-MM-DD", ctx, param)
 
 

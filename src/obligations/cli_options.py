@@ -6,6 +6,8 @@ learns ``--holidays`` on one meets the same option on the others.
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 holidays_option = click.option(
@@ -28,3 +30,25 @@ calendar_option = click.option(
     show_default=True,
     help="Holiday calendar, by its name in the obligations.calendars group.",
 )
+
+# Dates the commands take: the engine looks a year and more around a range, and a year far outside
+# these is a typing mistake (0001, 9999), not a plan.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
+def year_problem(value: str, year: int) -> str | None:
+    """Why a date given on the command line cannot be used, or None."""
+    if FIRST_YEAR <= year <= LAST_YEAR:
+        return None
+    return f"{value!r}: the year must be between {FIRST_YEAR} and {LAST_YEAR}"
+
+
+class DateTimeInRange(click.DateTime):
+    """``click.DateTime`` for dates from FIRST_YEAR to LAST_YEAR."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        moment = super().convert(value, param, ctx)
+        problem = year_problem(str(value), moment.year)
+        if problem is not None:
+            self.fail(problem, param, ctx)
+        return moment
