@@ -167,3 +167,13 @@ def test_dates_far_outside_any_plan_are_usage_errors(
     assert result.stderr.splitlines()[-1] == (
         f"Error: Invalid value for '{option}': '{value}': the year must be between 1900 and 2999"
     )
+
+
+def test_a_spec_not_yet_in_effect_at_the_as_of_date_says_so(evidence: str) -> None:
+    # Without --from the check starts at the spec's effective start (2017-09-04 for Haimen).
+    args = ["--lang", "en", "check", "specs/haimen-2017", "--evidence", evidence, "--as-of", "2016-01-01"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        "Error: the spec's effective start 2017-09-04 is after --as-of 2016-01-01"
+    )

@@ -157,11 +157,12 @@ def run_check(inputs: CheckInputs) -> tuple[Spec, CheckResult]:
     first = inputs.start.date() if inputs.start else (spec.effective.start or spec.issued)
     if first is None:
         raise click.UsageError("the spec has no effective start or issue date: give --from DATE")
-    if first > moment.date():
+    if first > moment.date():  # without --from, the start is the spec's (its 有效期 or issue date)
+        en, zh = ("--from", "--from") if inputs.start else ("the spec's effective start", "規範生效日")
         raise click.UsageError(
-            f"--from {first} is after --as-of {moment.date()}"
+            f"{en} {first} is after --as-of {moment.date()}"
             if _lang() == "en"
-            else f"--from {first} 晚於 --as-of {moment.date()}"
+            else f"{zh} {first} 晚於 --as-of {moment.date()}"
         )
     try:
         calendar = select_calendar(inputs.calendar_name, inputs.holidays, estimate=inputs.estimate)
