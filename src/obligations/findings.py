@@ -316,7 +316,6 @@ class _Slot:
         return [self.first] if self.more is None else [self.first, *self.more]
 
 
-_DONE: Any = None  # a slot already judged (``_Matcher._ordered``)
 _DUE = operator.attrgetter("due")
 _UNSEEN = itertools.repeat(-1)  # endless: what ``_walls`` reads for an instant not seen yet
 _ZEROS = itertools.repeat(0)
@@ -412,7 +411,7 @@ class _Matcher:
     def _walls(self, series: DueSeries) -> tuple[list[int], Iterable[int | None]]:
         """The due instants of ``series`` and the openings of their windows (``_opens``,
         docs/checking.md, "Windows"), as wall times."""
-        dues, begins = self.dues, self._begins
+        dues = self.dues
         walls: list[int] = list(map(dues.get, map(id, series.dues), _UNSEEN))
         if min(walls, default=0) < 0:  # instants not seen yet (shared by many series: few)
             for k in itertools.compress(range(len(walls)), map(operator.lt, walls, _ZEROS)):
@@ -423,19 +422,10 @@ class _Matcher:
                     self._keep.append(instant)
                 walls[k] = wall
         opens: Iterable[int | None]
-        triggers, starts = series.triggers, series.period_starts
-        if triggers is not None:
-            opens = [self._opens(series, k, due) for k, due in enumerate(walls)]
-        elif starts is None:
-            opens = itertools.repeat(None)
+        if series.triggers is None and series.period_starts is None:
+            opens = itertools.repeat(None)  # once and standing duties: any time before the due instant
         else:
-            opens = []
-            add = opens.append
-            for k, (due, first) in enumerate(zip(walls, starts, strict=True)):
-                start = begins.get(first)
-                if start is None:
-                    start = self._begin(first)
-                add(start if due >= start else self._opens(series, k, due))
+            opens = list(map(self._opens, itertools.repeat(series), itertools.count(), walls))
         return walls, opens
 
     def _make_slots(self, found: list[DueSeries]) -> None:
@@ -483,6 +473,9 @@ class _Matcher:
 
     def _begin(self, first: int) -> int:
         """The start of day ``first`` (an ordinal), as a wall time (remembered in ``_begins``)."""
+        start = self._begins.get(first)
+        if start is not None:
+            return start
         import pendulum
 
         day = dt.date.fromordinal(first)
@@ -500,9 +493,7 @@ class _Matcher:
         if starts is None:
             return None
         first = starts[k]
-        start = self._begins.get(first)
-        if start is None:
-            start = self._begin(first)
+        start = self._begin(first)
         if due >= start:
             return start
         # A lead time (每日 提前48小時): the window is one period long, ending at the due instant.
@@ -692,7 +683,6 @@ class _Matcher:
                     dups_total += len(member.dups or ())
                 extend(self._run(slots[i:j]))
                 continue
-            slots[i] = _DONE
             tally[judge(slot)] += 1
             dups = slot.dups
             if dups is None:
@@ -752,12 +742,7 @@ class _Matcher:
         Enum hashes in Python: counting by place is cheaper): docs/checking.md, after the rules."""
         first = slot.first
         status: Status
-        if slot.plain:  # most duties: the first publication decides
-            if first < 0:
-                status = _MISSING if slot.due <= self.now else _PENDING
-            else:
-                status = _ON_TIME if self.rows.times[first] <= slot.due else _LATE
-        elif slot.series.obligation.schedule.kind == "count":
+        if not slot.plain and slot.series.obligation.schedule.kind == "count":
             evidence = slot.evidence()
             found = len(evidence)
             need = slot.series.min_count
@@ -766,15 +751,13 @@ class _Matcher:
                 status = _ON_TIME if self.rows.times[evidence[need - 1]] <= slot.due else _LATE
             else:
                 status = _SHORT if slot.due <= self.now else _PENDING
-        elif first < 0:  # real time: a day without any update
+        elif first < 0:
             status = _MISSING if slot.due <= self.now else _PENDING
-        else:
-            gap = self._longest_gap(slot, slot.evidence())
-            if gap is not None:
-                status = _GAP
-                slot.detail = _hours(dt.timedelta(microseconds=gap))
-            else:
-                status = _ON_TIME if self.rows.times[first] <= slot.due else _LATE
+        elif not slot.plain and (gap := self._longest_gap(slot, slot.evidence())) is not None:
+            status = _GAP  # real time: an interval without updates longer than allowed
+            slot.detail = _hours(dt.timedelta(microseconds=gap))
+        else:  # by the first publication
+            status = _ON_TIME if self.rows.times[first] <= slot.due else _LATE
         slot.status = status
         return _STATUSES.index(status)
 
