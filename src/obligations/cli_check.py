@@ -305,7 +305,7 @@ def _row(f: Finding, lang: str, spec: Spec | None = None) -> list[str]:
     subject = ob.subject if ob else (f.evidence[0].subject or "" if f.evidence else "")
     detail = f.detail if lang == "en" else _DETAIL_ZH.get(f.detail, f.detail)
     due = f.due.strftime("%Y-%m-%d %H:%M") if f.due else ""
-    if _estimated(f):
+    if f.estimated:
         due += estimated_suffix(lang)
     return [
         status_label(f.status.value, lang),
@@ -340,7 +340,7 @@ def to_json(result: CheckResult) -> dict[str, Any]:
                 "obligation": f.obligation,
                 "agency": f.agency,
                 "due": f.due.isoformat() if f.due else None,
-                "estimated": _estimated(f),
+                "estimated": f.estimated,
                 "status": f.status.value,
                 "lateness_days": round(f.lateness.total_seconds() / 86400, 3)
                 if f.lateness is not None
@@ -375,14 +375,9 @@ def render(result: CheckResult, fmt: str, lang: str, bom: bool = False, spec: Sp
     headers = _HEADERS["en" if lang == "en" else "zh"]
     if fmt == "csv":
         return report.to_csv(headers, rows, bom=bom)
-    note = estimate_note(lang) if any(map(_estimated, listed)) else ""
+    note = estimate_note(lang) if any(f.estimated for f in listed) else ""
     # Lateness, in days with one decimal, is the one column of numbers: right-aligned.
     return simple_table(headers, rows, right=(5,)) + _summary_line(result, lang) + note
-
-
-def _estimated(f: Finding) -> bool:
-    """Whether the finding's due date was computed from holiday data estimated by rule (--estimate)."""
-    return f.occurrence is not None and f.occurrence.estimated
 
 
 def _summary_line(result: CheckResult, lang: str) -> str:

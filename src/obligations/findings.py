@@ -70,6 +70,11 @@ class Finding:
     def failing(self) -> bool:
         return self.status in FAILING
 
+    @property
+    def estimated(self) -> bool:
+        """Its due date was computed from holiday data estimated by rule (--estimate)."""
+        return self.occurrence is not None and self.occurrence.estimated
+
 
 @attrs.frozen
 class CheckResult:

@@ -41,6 +41,7 @@ from obligations.compliance import (
 )
 from obligations.evidence import EvidenceRecord, Rejected
 from obligations.findings import CheckResult, Finding, Status
+from obligations.render_due import estimated_suffix
 
 __all__ = ["CSP", "SEVERITY", "STATUS_STYLE", "StatusStyle", "is_http_url", "render_html"]
 
@@ -265,8 +266,8 @@ def _due_of(f: Finding) -> dt.datetime | None:
 def _due_text(f: Finding, t: _Text) -> str:
     """The due day, marked when it was computed from holiday data estimated by rule (--estimate)."""
     text = _day(_due_day(f), t)
-    if f.occurrence is not None and f.occurrence.estimated:
-        text += t("（估算）", " (estimated)")
+    if f.estimated:
+        text += t(estimated_suffix("zh"), estimated_suffix("en"))
     return text
 
 
