@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
+
+from obligations.cli_options import keep_existing
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -428,14 +429,7 @@ def export_cmd(
     Headers are in the message language (--lang); either language imports back. An existing FILE
     is never replaced without --force.
     """
-    if Path(file).exists() and not force:
-        click.echo(
-            _say(
-                f"{file} 已存在，未覆蓋；要覆蓋請加 --force", f"{file} exists; not overwritten (use --force)"
-            ),
-            err=True,
-        )
-        sys.exit(EXIT_USAGE)
+    keep_existing(file, force, _lang())
     selection = _filters(agency, obligation, subject, start, end)
     with _open(db, create=False) as ledger:
         count = _guard(

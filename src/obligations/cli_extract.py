@@ -16,6 +16,8 @@ from pathlib import Path
 
 import click
 
+from obligations.cli_options import keep_existing
+
 EXIT_OK, EXIT_USAGE, EXIT_INVALID = 0, 2, 3
 
 # A file that is neither UTF-8 nor GB18030: most often a Word or PDF file given as it is.
@@ -89,14 +91,8 @@ def extract_cmd(
     )
 
     zh = _lang() != "en"
-    if output is not None and Path(output).exists() and not force:
-        click.echo(
-            f"{output} 已存在，未覆蓋；要覆蓋請加 --force"
-            if zh
-            else f"{output} exists; not overwritten (use --force)",
-            err=True,
-        )
-        sys.exit(EXIT_USAGE)
+    if output is not None:
+        keep_existing(output, force, "zh" if zh else "en")
     registry: Registry | None = None
     if agencies_path is not None:
         # The draft names the registry relative to where it will live (stdout: the cwd).

@@ -6,6 +6,8 @@ learns ``--holidays`` on one meets the same option on the others.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -52,3 +54,17 @@ class DateTimeInRange(click.DateTime):
         if problem is not None:
             self.fail(problem, param, ctx)
         return moment
+
+
+def keep_existing(path: str, force: bool, lang: str) -> None:
+    """Stop with exit 2 when ``path`` exists and ``--force`` was not given: a file the user has is
+    never replaced unasked (``extract -o``, ``evidence export``)."""
+    if force or not Path(path).exists():
+        return
+    click.echo(
+        f"{path} exists; not overwritten (use --force)"
+        if lang == "en"
+        else f"{path} 已存在，未覆蓋；要覆蓋請加 --force",
+        err=True,
+    )
+    sys.exit(2)
