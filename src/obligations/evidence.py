@@ -1458,8 +1458,8 @@ class CsvSource:
         data, lines = read
         try:
             first = lines[0].decode("utf-8-sig") if lines else ""
-            if "\t" in first and "," not in first:
-                return None  # tab-separated
+            if _delimiter_of(first) != ",":
+                return None  # tab- or semicolon-separated: the general loader reads those
             found = _find_header(file, self._header_lines(lines))
         except (UnicodeDecodeError, EvidenceFileError):
             return None
@@ -1942,9 +1942,13 @@ def _text_stream(raw: IO[bytes], encoding: str) -> IO[str]:
 
 
 def _sniff_delimiter(stream: IO[str]) -> str:
-    """Tab when the first line has tabs and no comma (Excel "Text (Tab delimited)"); a semicolon
-    when it has semicolons and neither (Excel's CSV where the decimal mark is a comma); else comma."""
-    first = stream.read(_CHUNK).lstrip("\ufeff").split("\n", 1)[0]
+    return _delimiter_of(stream.read(_CHUNK).lstrip("\ufeff").split("\n", 1)[0])
+
+
+def _delimiter_of(first: str) -> str:
+    """The delimiter a file's first line shows: tab when it has tabs and no comma (Excel "Text
+    (Tab delimited)"); a semicolon when it has semicolons and neither (Excel's CSV where the
+    decimal mark is a comma); else comma."""
     if "," in first:
         return ","
     if "\t" in first:
