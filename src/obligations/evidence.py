@@ -570,22 +570,26 @@ class _Columns:
         self.periods = array("l")
 
     def add(self, target: Target, time: int, period: Period | None) -> None:
-        key = self.target_index.get(target)
-        if key is None:
-            key = self.target_index[target] = len(self.targets)
-            self.targets.append(target)
-        p = self.period_index.get(period)
-        if p is None:
-            p = self.period_index[period] = len(self.period_values)
-            self.period_values.append(period)
-        self.keys.append(key)
+        self.keys.append(_place(target, self.target_index, self.targets))
         self.times.append(time)
-        self.periods.append(p)
+        self.periods.append(_place(period, self.period_index, self.period_values))
 
     def table(self, make: Callable[[int], EvidenceRecord]) -> EvidenceTable:
         return EvidenceTable(
             self.zone, self.targets, self.keys, self.times, self.period_values, self.periods, make
         )
+
+
+_V = TypeVar("_V")
+
+
+def _place(value: _V, index: dict[_V, int], values: list[_V]) -> int:
+    """The place of ``value`` in ``values`` (a column's distinct values), added when new."""
+    found = index.get(value)
+    if found is None:
+        found = index[value] = len(values)
+        values.append(value)
+    return found
 
 
 class Records(BuiltOnAccess[EvidenceRecord]):
@@ -1488,17 +1492,9 @@ class CsvSource:
 
         with collector.paused():
             for targets, keys, times, periods, where, general, period_values in parts:
-                remap = [columns.target_index.setdefault(t, len(columns.target_index)) for t in targets]
+                remap = [_place(t, columns.target_index, columns.targets) for t in targets]
                 same_keys = remap == list(range(len(remap)))  # the first part: as it is
-                for t, index in zip(targets, remap, strict=True):
-                    if index == len(columns.targets):
-                        columns.targets.append(t)
-                premap: list[int] = []
-                for p in period_values:
-                    if p not in columns.period_index:
-                        columns.period_index[p] = len(columns.period_values)
-                        columns.period_values.append(p)
-                    premap.append(columns.period_index[p])
+                premap = [_place(p, columns.period_index, columns.period_values) for p in period_values]
                 same_periods = premap == list(range(len(premap)))
                 fast = 0
                 general.append(len(data) + 1)  # past every line: the rest is fast
@@ -1750,10 +1746,7 @@ class _Scan:
             if isinstance(found, Rejected):
                 index = _BAD
             else:
-                index = self.period_index.get(found, -2)
-                if index == -2:
-                    index = self.period_index[found] = len(self.period_values)
-                    self.period_values.append(found)
+                index = _place(found, self.period_index, self.period_values)
         self.periods_seen[text] = index
         return index
 
