@@ -1167,11 +1167,15 @@ def _open_binary(path: Path) -> IO[bytes]:
     except FileNotFoundError as err:
         raise EvidenceFileError("not_found", str(path), "文件不存在", "no such file") from err
     except IsADirectoryError as err:
-        raise EvidenceFileError("not_a_file", str(path), "這是目錄，不是文件", "is a directory") from err
+        raise _not_a_file(path) from err
     except OSError as err:
         raise EvidenceFileError(
             "unreadable", str(path), f"無法讀取：{err.strerror}", f"cannot read: {err.strerror}"
         ) from err
+
+
+def _not_a_file(path: Path) -> EvidenceFileError:
+    return EvidenceFileError("not_a_file", str(path), "這是目錄，不是文件", "is a directory")
 
 
 def detect_encoding(path: Path) -> str:
@@ -2195,7 +2199,7 @@ def load_evidence(
     """
     p = Path(path)
     if p.is_dir():  # before the suffix: a folder has none, and "no reader for it" would mislead
-        raise EvidenceFileError("not_a_file", str(p), "這是目錄，不是文件", "is a directory")
+        raise _not_a_file(p)
     source = source_for(p, sources)
     stamp = _as_of(as_of, tz)
     try:
