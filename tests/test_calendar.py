@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
+import attrs
 import pendulum
 import pytest
 from hypothesis import given
@@ -309,6 +310,16 @@ def test_user_csv_supplies_a_year(tmp_path: Path) -> None:
         False,
     )
     assert not cal.estimated_between(date(2026, 1, 1), date(2027, 12, 31))
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_user_csv_saved_with_semicolons_or_tabs(tmp_path: Path, delimiter: str) -> None:
+    # Excel saves "CSV" with semicolons where the decimal mark is a comma, and text with tabs.
+    (tmp_path / "comma").mkdir()
+    comma = read_holidays_file(write(tmp_path / "comma", "h.csv", CSV_2027))
+    assert read_holidays_file(write(tmp_path, "h.csv", CSV_2027.replace(",", delimiter))).years == {
+        2027: attrs.evolve(comma.years[2027], source=str(tmp_path / "h.csv"))
+    }
 
 
 def test_user_json_replaces_a_bundled_year_wholesale(tmp_path: Path) -> None:

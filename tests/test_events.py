@@ -72,6 +72,19 @@ def test_a_cell_over_128_kib_is_read(tmp_path: Path) -> None:
     assert loaded.rejected == ()
 
 
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_semicolon_and_tab_separated_files(tmp_path: Path, delimiter: str) -> None:
+    # Excel saves "CSV" with semicolons where the decimal mark is a comma, and text with tabs.
+    text = f"事件,發生時間,編號\n{ROWS}".replace(",", delimiter) + f"延期{delimiter}2026-13-01{delimiter}A2\n"
+    loaded = load_events(write(tmp_path, "e.csv", text), SHANGHAI)
+    assert [(r.event, r.id, r.row) for r in loaded.records] == [
+        ("收到政府信息公開申請", "A1", 2),
+        ("延期", "A1", 3),
+    ]
+    [bad] = loaded.rejected
+    assert (bad.row, bad.text) == (4, f"延期{delimiter}2026-13-01{delimiter}A2")
+
+
 def test_id_is_optional(tmp_path: Path) -> None:
     loaded = load_events(write(tmp_path, "e.csv", "event,occurred_at\n會議,2026/10/9\n"), SHANGHAI)
     assert [(r.event, r.id) for r in loaded.records] == [("會議", None)]

@@ -700,11 +700,13 @@ def _parse_csv(text: str, source: str) -> HolidayData:
     def fail_at(line: int, reason: str) -> InputError:
         return InputError(f"{source}:{line}: {reason}")
 
-    from obligations.csvlimit import allow_cells
+    from obligations.csvtext import allow_cells, delimiter_of
 
     allow_cells(len(text) + 1)  # the file is held whole already: any cell of it may be read
     by_year: dict[int, list[_Listed]] = {}
-    reader = csv.reader(text.splitlines())
+    lines = text.splitlines()
+    first = next((line for line in lines if line.strip() and not line.lstrip().startswith("#")), "")
+    reader = csv.reader(lines, delimiter=delimiter_of(first))
     for row in reader:
         cells = [cell.strip() for cell in row]
         while cells and not cells[-1]:

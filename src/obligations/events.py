@@ -161,10 +161,12 @@ def _csv_rows(text: str, path: Path) -> Iterator[_Row]:
     import csv
     import io
 
-    from obligations.csvlimit import allow_cells
+    from obligations.csvtext import allow_cells, delimiter_of
 
     allow_cells(len(text) + 1)  # the file is held whole already: any cell of it may be read
-    reader = csv.reader(io.StringIO(text, newline=""))
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = delimiter_of(first)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header: list[str | None] | None = None
     for number, cells in enumerate(reader, start=1):
         if not any(cell.strip() for cell in cells):
@@ -172,7 +174,7 @@ def _csv_rows(text: str, path: Path) -> Iterator[_Row]:
         if header is None:
             header = _header(cells, path, number)
             continue
-        yield number, _csv_fields(header, cells), ",".join(cells)
+        yield number, _csv_fields(header, cells), delimiter.join(cells)
     if header is None:
         raise InputError(f"{path}: no header row; the first row must name the columns event,occurred_at[,id]")
 

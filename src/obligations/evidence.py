@@ -38,7 +38,7 @@ import attrs
 import pendulum
 
 from obligations import collector, script
-from obligations.csvlimit import allow_cells
+from obligations.csvtext import allow_cells, delimiter_of
 from obligations.errors import InputError
 from obligations.lazy import BuiltOnAccess
 from obligations.walltime import wall_instant
@@ -1466,7 +1466,7 @@ class CsvSource:
         data, lines = read
         try:
             first = lines[0].decode("utf-8-sig") if lines else ""
-            if _delimiter_of(first) != ",":
+            if delimiter_of(first) != ",":
                 return None  # tab- or semicolon-separated: the general loader reads those
             found = _find_header(file, self._header_lines(lines))
         except (UnicodeDecodeError, EvidenceFileError):
@@ -1939,18 +1939,7 @@ def _text_stream(raw: IO[bytes], encoding: str) -> IO[str]:
 
 
 def _sniff_delimiter(stream: IO[str]) -> str:
-    return _delimiter_of(stream.read(_CHUNK).lstrip("\ufeff").split("\n", 1)[0])
-
-
-def _delimiter_of(first: str) -> str:
-    """The delimiter a file's first line shows: tab when it has tabs and no comma (Excel "Text
-    (Tab delimited)"); a semicolon when it has semicolons and neither (Excel's CSV where the
-    decimal mark is a comma); else comma."""
-    if "," in first:
-        return ","
-    if "\t" in first:
-        return "\t"
-    return ";" if ";" in first else ","
+    return delimiter_of(stream.read(_CHUNK).lstrip("\ufeff").split("\n", 1)[0])
 
 
 def _split(text: str, delimiter: str) -> list[str]:

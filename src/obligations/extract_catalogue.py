@@ -24,7 +24,7 @@ from typing import Any
 
 import attrs
 
-from obligations.csvlimit import allow_cells
+from obligations.csvtext import allow_cells
 from obligations.extract import (
     NUM,
     STATUTORY_TRIGGER,

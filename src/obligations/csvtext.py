@@ -1,9 +1,12 @@
-"""The csv module's limit on the size of a cell, raised before reading.
+"""How the project's CSV readers read text: the cell-size limit and the delimiter.
 
 csv refuses a cell over ``csv.field_size_limit()`` (128 KiB in a new process) by raising
 ``_csv.Error`` in the middle of the file. That limit belongs to the process, not to one reader, so
 whether a file reads would depend on what ran before. Each reader raises it to what it is prepared
 to hold (never lowering what another set), and applies its own limits with its own messages.
+
+Excel saves "CSV" with semicolons where the decimal mark is a comma, and "Text (Tab delimited)"
+with tabs; every reader of evidence, events and holiday files takes the delimiter the same way.
 """
 
 from __future__ import annotations
@@ -16,3 +19,14 @@ def allow_cells(size: int) -> None:
     wanted = min(size, 2**31 - 1)
     if csv.field_size_limit() < wanted:
         csv.field_size_limit(wanted)
+
+
+def delimiter_of(first: str) -> str:
+    """The delimiter a file's first line shows: tab when it has tabs and no comma (Excel "Text
+    (Tab delimited)"); a semicolon when it has semicolons and neither (Excel's CSV where the
+    decimal mark is a comma); else comma."""
+    if "," in first:
+        return ","
+    if "\t" in first:
+        return "\t"
+    return ";" if ";" in first else ","
