@@ -305,9 +305,18 @@ MESSAGES: dict[str, Message] = {
 _SEVERITY_ZH = {Severity.ERROR: "錯誤", Severity.WARNING: "警告"}
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a table's cells repeat (dates, agencies, sections)
 def display_width(text: str) -> int:
-    """Terminal columns: CJK and full-width characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    """Terminal columns: East Asian wide and full-width characters take two, combining marks none
+    (the one measure of carets under source lines and of table cells)."""
+    if text.isascii() and text.isprintable():
+        return len(text)
+    width = 0
+    for ch in text:
+        if unicodedata.combining(ch):
+            continue
+        width += 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+    return width
 
 
 @functools.lru_cache(maxsize=8)  # a file with 10,000 warnings is split once, not 10,000 times

@@ -14,9 +14,10 @@ tabulate: importing tabulate costs about 100 ms (it reads its own version throug
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
+
+from obligations.diagnostics import display_width
 
 if TYPE_CHECKING:
     from obligations.model import Obligation
@@ -212,21 +213,6 @@ def summary(occ: Occurrence, lang: str) -> str:
 
 
 # ---- table -----------------------------------------------------------------------------------
-
-
-@functools.lru_cache(maxsize=1 << 16)  # a table's cells repeat (dates, agencies, sections)
-def display_width(text: str) -> int:
-    """Terminal columns: East Asian wide and full-width characters take two, combining marks none."""
-    import unicodedata
-
-    if text.isascii() and text.isprintable():
-        return len(text)
-    width = 0
-    for ch in text:
-        if unicodedata.combining(ch):
-            continue
-        width += 2 if unicodedata.east_asian_width(ch) in "WF" else 1
-    return width
 
 
 def simple_table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[int] = ()) -> str:
