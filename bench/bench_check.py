@@ -18,10 +18,14 @@ publication: an obligation that owes it, its agency, a time ``2026-mm-dd HH:MM``
 2026-Q3) on one row in five. About 1 % name a wrong agency, 1 % an unknown id, 0.2 % have a bad
 timestamp (rejected), 3 % write the agency in Simplified script.
 
-Three sides, each in a fresh subprocess (so ``ru_maxrss`` of that process is the side's own peak),
-interleaved (csv, check, floor, csv, check, floor …) and reported as medians:
+Four sides, each in a fresh subprocess (so ``ru_maxrss`` of that process is the side's own peak),
+interleaved (csv, least, check, floor, csv, least …) and reported as medians:
 
 - "csv": ``csv.reader`` over the file, touching every row (``len(row)``);
+- "least": the least a pure-Python check must do with each row, in one process: ``csv.reader``, one
+  dict lookup of (id, agency), ``datetime.fromisoformat`` of the time, both kept in lists. No
+  validation, matching or verdict: its ratio to "csv" is a lower bound for any design that reads
+  the rows in Python;
 - "check": what ``obligations check`` does before it renders: ``obligations.evidence.load_evidence``
   (the public loader: encoding detection, header mapping, validation of every row, into columns)
   then ``obligations.findings.check`` from 2026-01-01 as of 2026-12-31 23:59:59 (occurrence
@@ -249,6 +253,32 @@ def side_check(path: Path, spec_path: Path, seed: int) -> dict[str, Any]:
     }
 
 
+def side_least(path: Path) -> dict[str, Any]:
+    """The least a check written in Python does with each row, timed like "csv": read it with
+    ``csv.reader``, look up its (id, agency) in a dict, parse its time with ``fromisoformat`` and
+    keep both. No validation, no matching, no verdict, one process: a lower bound on any pure-Python
+    design that reads every row in one process."""
+    t = time.perf_counter()
+    seen: dict[tuple[str, str], int] = {}
+    keys: list[int] = []
+    times: list[dt.datetime | None] = []
+    parse = dt.datetime.fromisoformat
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = csv.reader(f)
+        next(rows)
+        for row in rows:
+            ident = (row[0], row[1])
+            key = seen.get(ident)
+            if key is None:
+                key = seen[ident] = len(seen)
+            keys.append(key)
+            try:
+                times.append(parse(row[2]))
+            except ValueError:
+                times.append(None)
+    return {"seconds": time.perf_counter() - t, "rows": len(keys), "targets": len(seen)}
+
+
 def side_floor(path: Path) -> dict[str, Any]:
     import pendulum
 
@@ -316,7 +346,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--dir", type=Path, default=None, help="where to write the files (default: a temp dir)")
-    ap.add_argument("--side", choices=["csv", "check", "floor"], help=argparse.SUPPRESS)
+    ap.add_argument("--side", choices=["csv", "least", "check", "floor"], help=argparse.SUPPRESS)
     ap.add_argument("--file", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--spec", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -328,6 +358,9 @@ def main() -> None:
         return
     if args.side == "floor":
         print(json.dumps(side_floor(args.file)))
+        return
+    if args.side == "least":
+        print(json.dumps(side_least(args.file)))
         return
 
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
@@ -344,7 +377,7 @@ def main() -> None:
         runs: dict[tuple[str, int], list[dict[str, Any]]] = {}
         for r in range(args.repeat):
             for n in args.rows:
-                for side in ("csv", "check", "floor"):
+                for side in ("csv", "least", "check", "floor"):
                     extra = ["--spec", str(spec_path), "--seed", str(args.seed)] if side == "check" else []
                     report = run_side(["--side", side, "--file", str(files[n]), *extra])
                     runs.setdefault((side, n), []).append(report)
@@ -369,6 +402,8 @@ def print_report(args: argparse.Namespace, runs: dict[tuple[str, int], list[dict
         csv_rss, check_rss = med("csv", n, "maxrss_mb"), med("check", n, "maxrss_mb")
         print(f"{n:,} rows:")
         print(f"  csv.reader              {c * 1000:9,.0f} ms   peak RSS {csv_rss:6,.0f} MiB")
+        least = med("least", n, "seconds")
+        print(f"  least in Python         {least * 1000:9,.0f} ms   (read, look up, parse the time)")
         print(f"  load_evidence + check   {k * 1000:9,.0f} ms   peak RSS {check_rss:6,.0f} MiB")
         print(f"    (the compiled spec alone: {med('check', n, 'rss_before_mb'):,.0f} MiB)")
         print(f"    (its forked reader's own peak RSS: {med('check', n, 'reader_rss_mb'):,.0f} MiB)")
@@ -378,6 +413,7 @@ def print_report(args: argparse.Namespace, runs: dict[tuple[str, int], list[dict
         print(f"  floor (result objects)  {fl * 1000:9,.0f} ms")
         print(f"  ratio check / csv: {k / c:.2f} (target <= 2); without expansion: {(k - exp) / c:.2f}")
         print(f"  ratio floor / csv: {fl / c:.2f}; check / floor: {k / fl:.2f}")
+        print(f"  ratio least / csv: {least / c:.2f}; check / least: {k / least:.2f}")
         print(f"  summary: {json.dumps(summary, ensure_ascii=False)}")
     if len(args.rows) >= 2:
         a, b = args.rows[0], args.rows[1]
