@@ -324,3 +324,23 @@ def test_every_row_is_accounted_for_once(data: list[LoadResult]) -> None:
         for f in result.findings
     ]
     assert keys == sorted(keys)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(loads(), st.sampled_from([None, "財政局", "市场监管局", "環保局"]))
+def test_the_summary_accounts_for_every_row_with_or_without_an_agency(
+    data: list[LoadResult], agency: str | None
+) -> None:
+    # --agency keeps that agency's findings; the summary's rows are still every row read.
+    spec = compile_text(SPEC_TEXT, "t.obl").spec
+    assert spec is not None
+    result = check(spec, data, start=START, as_of=AS_OF, agency=agency)
+    summary = result.summary()
+    assert summary["matched"] + summary["unmatched"] + summary["rejected"] == summary["rows_read"]
+    assert summary["rows_read"] == sum(load.rows_read for load in data)
+    listed = [f.status.value for f in result.findings]
+    for status in Status:
+        if status is not Status.UNMATCHED:
+            assert summary[status.value] == listed.count(status.value)
+    if agency is None:
+        assert summary["unmatched"] == listed.count("unmatched")

@@ -108,12 +108,17 @@ class CheckResult:
         return {status.value: counted.get(status.value, 0) for status in Status}
 
     def summary(self) -> dict[str, Any]:
+        """The accounting of every row read (``matched + unmatched + rejected = rows_read``), then
+        the findings per status. ``unmatched`` is the rows' count: with ``agency`` the findings
+        are that agency's, and their ``unmatched`` count would be fewer than the rows."""
+        per_status = self.counts()
+        del per_status[Status.UNMATCHED.value]
         return {
             "rows_read": self.rows_read,
             "matched": self.matched,
             "unmatched": self.unmatched,
             "rejected": len(self.rejected),
-            **self.counts(),
+            **per_status,
         }
 
 
