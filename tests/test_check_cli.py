@@ -177,3 +177,26 @@ def test_a_spec_not_yet_in_effect_at_the_as_of_date_says_so(evidence: str) -> No
     assert result.stderr.splitlines()[-1] == (
         "Error: the spec's effective start 2017-09-04 is after --as-of 2016-01-01"
     )
+
+
+def test_the_ledger_is_checked_as_it_stood_at_as_of(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A retrospective check from the ledger must not credit what was published after --as-of:
+    # the same as the file, where those rows are rejected as future dates.
+    monkeypatch.chdir(ROOT)
+    db = str(tmp_path / "ledger.sqlite")
+    example = "docs/examples/evidence-2026-10.csv"
+    runner = CliRunner()
+    assert runner.invoke(main, ["evidence", "import", example, "--db", db]).exit_code == 1  # row 10
+    base = ["check", "specs/haimen-2017", "--from", "2026-09-28", "--as-of", "2026-10-12"]
+    base += ["--agency", "市場監管局", "--format", "json"]
+    from_file = runner.invoke(main, ["--lang", "en", *base, "--evidence", example])
+    from_ledger = runner.invoke(main, ["--lang", "en", *base, "--db", db])
+    assert from_ledger.exit_code == from_file.exit_code == 1
+    findings = [json.loads(r.stdout)["findings"] for r in (from_file, from_ledger)]
+    assert [(f["obligation"], f["due"], f["status"]) for f in findings[0]] == [
+        (f["obligation"], f["due"], f["status"]) for f in findings[1]
+    ]
+    assert json.loads(from_ledger.stdout)["summary"]["rows_read"] == 4
+    assert from_ledger.stderr == f"{db}: 4 entries published after --as-of 2026-10-12 23:59 are not checked\n"
+    zh = runner.invoke(main, ["--lang", "zh", *base, "--db", db])
+    assert zh.stderr == f"{db}：4 條記錄發布於 --as-of 2026-10-12 23:59 之後，未納入核查\n"

@@ -210,7 +210,19 @@ def _evidence(files: Sequence[str], db: str | None, tz: str, as_of: pendulum.Dat
     if not path.exists():
         raise click.UsageError(f"no --evidence given and no evidence ledger at {path}")
     with Ledger(path, create=False) as ledger:
-        records = tuple(entry.record for entry in ledger.entries())
+        stored = [entry.record for entry in ledger.entries()]
+    # The ledger as it stood at --as-of: what was published later is not evidence yet (a file's
+    # such rows are rejected as future dates; the ledger's are simply later, and said so).
+    records = tuple(r for r in stored if r.published_at <= as_of)
+    later = len(stored) - len(records)
+    if later:
+        stamp = as_of.strftime("%Y-%m-%d %H:%M")
+        click.echo(
+            f"{path}: {later} entries published after --as-of {stamp} are not checked"
+            if _lang() == "en"
+            else f"{path}：{later} 條記錄發布於 --as-of {stamp} 之後，未納入核查",
+            err=True,
+        )
     return [LoadResult(records, (), len(records), str(path))]
 
 
