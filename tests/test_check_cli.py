@@ -200,3 +200,30 @@ def test_the_ledger_is_checked_as_it_stood_at_as_of(tmp_path: Path, monkeypatch:
     assert from_ledger.stderr == f"{db}: 4 entries published after --as-of 2026-10-12 23:59 are not checked\n"
     zh = runner.invoke(main, ["--lang", "zh", *base, "--db", db])
     assert zh.stderr == f"{db}：4 條記錄發布於 --as-of 2026-10-12 23:59 之後，未納入核查\n"
+
+
+@pytest.mark.parametrize("command", ["check", "report"])
+def test_an_agency_no_one_knows_is_a_usage_error(
+    command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A mistyped --agency lists nothing: without this, a failing check would pass with exit 0.
+    monkeypatch.chdir(ROOT)
+    args = [command, "specs/haimen-2017", "--evidence", "docs/examples/evidence-2026-10.csv"]
+    args += ["--from", "2026-09-28", "--as-of", "2026-10-31", "--agency"]
+    typo = CliRunner().invoke(main, ["--lang", "en", *args, "市埸監管局"])
+    assert typo.exit_code == 2
+    assert typo.stderr.splitlines()[-1] == (
+        "Error: no agency '市埸監管局' in the spec or the evidence (see obligations list)"
+    )
+    zh = CliRunner().invoke(main, ["--lang", "zh", *args, "市埸監管局"])
+    assert (
+        zh.stderr.splitlines()[-1]
+        == "Error: 規範和發布記錄中都沒有機構「市埸監管局」（可用 obligations list 查看）"
+    )
+    # Any alias or script of a declared agency is known, and so is an agency that only published.
+    assert CliRunner().invoke(main, ["--lang", "en", *args, "海门市市场监督管理局"]).exit_code == 1
+    outsider = tmp_path / "e.csv"
+    outsider.write_text("編號,單位,發布時間\nHM-4404,宣傳部,2026-10-09 10:00\n", encoding="utf-8")
+    published = CliRunner().invoke(main, ["--lang", "en", *args, "宣傳部", "--evidence", str(outsider)])
+    assert published.exit_code == 0, published.output
+    assert "宣傳部" in published.stdout

@@ -174,6 +174,8 @@ def run_check(inputs: CheckInputs) -> tuple[Spec, CheckResult]:
         result = run(
             spec, loads, start=first, as_of=moment, events=events, calendar=calendar, agency=inputs.agency
         )
+        if inputs.agency and not result.findings:
+            _known_agency(spec, inputs.agency)
         return spec, result
     except CalendarDataError as err:
         from obligations.cli_due import no_holiday_data
@@ -182,6 +184,19 @@ def run_check(inputs: CheckInputs) -> tuple[Spec, CheckResult]:
     except InputError as err:
         _input_failure(err)
     raise AssertionError("unreachable")  # both exit
+
+
+def _known_agency(spec: Spec, agency: str) -> None:
+    """A usage error when ``--agency`` names no agency of the spec and published none of the rows
+    (nothing listed): a mistyped name must not turn a failing check into a pass."""
+    from obligations.cli_due import AgencyFilter
+
+    if not AgencyFilter(agency, [spec]).known([spec]):
+        raise click.UsageError(
+            f"no agency {agency!r} in the spec or the evidence (see obligations list)"
+            if _lang() == "en"
+            else f"規範和發布記錄中都沒有機構「{agency}」（可用 obligations list 查看）"
+        )
 
 
 def _input_failure(err: InputError) -> NoReturn:
