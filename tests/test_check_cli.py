@@ -9,6 +9,7 @@ the holidays; HM-1118 (每季度, at the quarter's end) does not.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -227,3 +228,47 @@ def test_an_agency_no_one_knows_is_a_usage_error(
     published = CliRunner().invoke(main, ["--lang", "en", *args, "宣傳部", "--evidence", str(outsider)])
     assert published.exit_code == 0, published.output
     assert "宣傳部" in published.stdout
+
+
+REPORT = ["report", "specs/haimen-2017", "--from", "2026-09-28", "--as-of", "2026-10-31"]
+
+
+def test_report_html_into_a_missing_folder_is_a_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    target = tmp_path / "no-such-folder" / "r.html"
+    args = [*REPORT, "--evidence", "docs/examples/evidence-2026-10.csv", "--html", str(target)]
+    result = CliRunner().invoke(main, ["--lang", "en", *args])
+    assert result.exit_code == 3 and isinstance(result.exception, SystemExit)
+    assert result.stderr.splitlines()[-1] == f"{target}: cannot write: No such file or directory"
+    zh = CliRunner().invoke(main, ["--lang", "zh", *args])
+    assert zh.stderr.splitlines()[-1] == f"{target}：無法寫入：No such file or directory"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a file name in GBK bytes is a POSIX file system's")
+def test_a_file_name_in_gbk_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Unzipped from an archive made on Chinese Windows: the name is GBK bytes, not UTF-8. It is
+    # shown as its Chinese name in JSON, HTML and the ledger, and --force replaces a report whole.
+    monkeypatch.chdir(ROOT)
+    name = os.fsdecode("10月公開記錄.csv".encode("gbk"))
+    evidence = tmp_path / name
+    evidence.write_bytes(Path("docs/examples/evidence-2026-10.csv").read_bytes())
+    runner = CliRunner()
+    checked = runner.invoke(
+        main, ["--lang", "en", "check", *REPORT[1:], "--evidence", str(evidence), "--format", "json"]
+    )
+    assert checked.exit_code == 1, checked.output
+    [rejected] = json.loads(checked.stdout)["rejected"]
+    assert rejected["file"] == str(tmp_path / "10月公開記錄.csv")
+    page = tmp_path / "r.html"
+    page.write_text("<p>last month's report</p>", encoding="utf-8")
+    made = runner.invoke(main, [*REPORT, "--evidence", str(evidence), "--html", str(page), "--force"])
+    assert made.exit_code == 1, made.output
+    assert "10月公開記錄.csv" in page.read_text(encoding="utf-8")
+    db = str(tmp_path / "ledger.sqlite")
+    imported = runner.invoke(main, ["--lang", "en", "evidence", "import", str(evidence), "--db", db])
+    assert imported.exit_code == 1 and isinstance(imported.exception, SystemExit)
+    assert imported.stdout.startswith(
+        f"{tmp_path / '10月公開記錄.csv'}: 9 rows read, 8 imported, 1 rejected\n"
+    )

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import click
 
 from obligations import __version__
-from obligations.cli_options import DateTimeInRange, estimate_option, holidays_option
+from obligations.cli_options import DateTimeInRange, estimate_option, holidays_option, write_whole
 
 if TYPE_CHECKING:
     from obligations.cache import CompileResult
@@ -366,7 +366,7 @@ def fmt(
         if check:
             click.echo(f"would reformat {path}" if obj.lang == "en" else f"需要格式化：{path}", err=True)
         elif write:
-            Path(path).write_text(formatted, encoding="utf-8")
+            write_whole(path, formatted, obj.lang)
             click.echo(f"reformatted {path}" if obj.lang == "en" else f"已格式化：{path}", err=True)
     sys.exit(EXIT_FINDINGS if check and changed else EXIT_OK)
 

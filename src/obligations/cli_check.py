@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 import click
 
-from obligations.cli_options import DateTimeInRange, calendar_option, estimate_option, holidays_option
+from obligations.cli_options import (
+    DateTimeInRange,
+    calendar_option,
+    estimate_option,
+    holidays_option,
+    write_whole,
+)
 from obligations.render_due import estimate_note, estimated_suffix, simple_table
 
 if TYPE_CHECKING:
@@ -213,6 +219,7 @@ def _one_spec(specs: Sequence[Spec]) -> Spec:
 def _evidence(files: Sequence[str], db: str | None, tz: str, as_of: pendulum.DateTime) -> list[LoadResult]:
     from obligations.evidence import LoadResult, load_evidence
     from obligations.ledger import Ledger, default_ledger_path
+    from obligations.paths import shown
 
     if files:
         loads = [load_evidence(f, tz, as_of) for f in files]
@@ -238,7 +245,7 @@ def _evidence(files: Sequence[str], db: str | None, tz: str, as_of: pendulum.Dat
             else f"{path}：{later} 條記錄發布於 --as-of {stamp} 之後，未納入核查",
             err=True,
         )
-    return [LoadResult(records, (), len(records), str(path))]
+    return [LoadResult(records, (), len(records), shown(path))]
 
 
 def _events(path: str | None, tz: str) -> list[Any]:
@@ -291,7 +298,7 @@ def report_cmd(inputs: CheckInputs, fmt: str, bom: bool, html_file: str | None, 
         html_lang = (
             "en" if lang == "en" else ("zh-Hans" if detect_script(spec.title) == "hans" else "zh-Hant")
         )
-        Path(html_file).write_text(render_html(result, spec.title, html_lang), encoding="utf-8")
+        write_whole(html_file, render_html(result, spec.title, html_lang), lang)
         click.echo(f"wrote {html_file}" if lang == "en" else f"已寫入 {html_file}", err=True)
     sys.exit(EXIT_FINDINGS if result.failing else EXIT_OK)
 

@@ -68,3 +68,26 @@ def keep_existing(path: str, force: bool, lang: str) -> None:
         err=True,
     )
     sys.exit(2)
+
+
+def write_whole(path: str, text: str, lang: str) -> None:
+    """Write ``text`` to ``path`` (UTF-8) whole or not at all: into a file beside it, then moved
+    into place, so a failure (no such folder, no permission, a full disk) never leaves a half or
+    empty file where the user's was. A failure is a message and exit 3, not a traceback."""
+    import os
+    import shutil
+
+    target = Path(path)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8", errors="replace")
+        if target.exists():
+            shutil.copymode(target, tmp)  # a file the user had keeps its permissions
+        os.replace(tmp, target)
+    except OSError as err:
+        reason = err.strerror or str(err)
+        message = f"{path}: cannot write: {reason}" if lang == "en" else f"{path}：無法寫入：{reason}"
+        click.echo(message, err=True)
+        sys.exit(3)
+    finally:
+        tmp.unlink(missing_ok=True)

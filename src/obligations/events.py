@@ -25,6 +25,7 @@ import pendulum
 from obligations import script
 from obligations.errors import InputError
 from obligations.occurrences import EventRecord
+from obligations.paths import shown
 from obligations.walltime import wall_instant
 
 __all__ = [
@@ -102,7 +103,7 @@ def load_events(path: str | Path, tz: str | dt.tzinfo) -> EventsFile:
             records.append(_record(fields, number, zone))
         except RowError as bad:
             rejected.append(RejectedRow(number, bad.code, bad.en, bad.zh, raw))
-    return EventsFile(str(path), tuple(records), tuple(rejected))
+    return EventsFile(shown(path), tuple(records), tuple(rejected))
 
 
 def pendulum_zone(tz: str | dt.tzinfo) -> pendulum.Timezone | pendulum.FixedTimezone:

@@ -41,6 +41,7 @@ from obligations import collector, script
 from obligations.csvtext import allow_cells, delimiter_of
 from obligations.errors import InputError
 from obligations.lazy import BuiltOnAccess
+from obligations.paths import shown
 from obligations.walltime import wall_instant
 
 if TYPE_CHECKING:
@@ -1165,17 +1166,17 @@ def _open_binary(path: Path) -> IO[bytes]:
     try:
         return path.open("rb")
     except FileNotFoundError as err:
-        raise EvidenceFileError("not_found", str(path), "文件不存在", "no such file") from err
+        raise EvidenceFileError("not_found", shown(path), "文件不存在", "no such file") from err
     except IsADirectoryError as err:
         raise _not_a_file(path) from err
     except OSError as err:
         raise EvidenceFileError(
-            "unreadable", str(path), f"無法讀取：{err.strerror}", f"cannot read: {err.strerror}"
+            "unreadable", shown(path), f"無法讀取：{err.strerror}", f"cannot read: {err.strerror}"
         ) from err
 
 
 def _not_a_file(path: Path) -> EvidenceFileError:
-    return EvidenceFileError("not_a_file", str(path), "這是目錄，不是文件", "is a directory")
+    return EvidenceFileError("not_a_file", shown(path), "這是目錄，不是文件", "is a directory")
 
 
 def detect_encoding(path: Path) -> str:
@@ -1185,7 +1186,7 @@ def detect_encoding(path: Path) -> str:
     Chinese text before the bad byte, so reading it as GB18030 would garble it silently), raises
     ``EvidenceFileError`` naming the encodings tried.
     """
-    file = str(path)
+    file = shown(path)
     with _open_binary(path) as f:
         head = f.read(4)
         if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
@@ -1423,7 +1424,7 @@ class CsvSource:
         return self._load(path, tz, as_of, detect_encoding(path))
 
     def _load(self, path: Path, tz: str, as_of: pendulum.DateTime | None, encoding: str) -> LoadResult:
-        file = str(path)
+        file = shown(path)
         allow_cells(self.row_cap + 1)
         with _open_binary(path) as raw:
             sniff = _text_stream(raw, encoding)
@@ -1458,7 +1459,7 @@ class CsvSource:
         """The file as an ``EvidenceTable`` (``Records``), when it is UTF-8, comma-separated and
         holds no quote and no CR (the fast path above); None when it is not, or cannot be read:
         the general loader then reads it, and reports what is wrong."""
-        file = str(path)
+        file = shown(path)
         read = self._read_lines(path)
         if read is None:
             return None
@@ -1958,7 +1959,7 @@ class JsonlSource:
 
     def load(self, path: Path, tz: str, as_of: pendulum.DateTime | None = None) -> LoadResult:
         check_timezone(tz)
-        file = str(path)
+        file = shown(path)
         builder = _RowBuilder(file, tz, _as_of(as_of, tz), self.max_field, id_column=False)
         tally = _Tally()
         cap = self.max_field * 8 + 1024
@@ -2040,7 +2041,7 @@ class XlsxSource:
 
     def load(self, path: Path, tz: str, as_of: pendulum.DateTime | None = None) -> LoadResult:
         check_timezone(tz)
-        file = str(path)
+        file = shown(path)
         _open_binary(path).close()  # not found / a directory: the same messages as the other sources
         workbook = _open_workbook(path)
         try:
@@ -2109,7 +2110,7 @@ def _open_workbook(path: Path) -> Any:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
-    file = str(path)
+    file = shown(path)
     try:
         return load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError) as err:
@@ -2167,7 +2168,7 @@ def source_for(path: Path, sources: Sequence[EvidenceSource] | None = None) -> E
             hint_en += f"; source plugins that failed to load: {', '.join(failed)} (see obligations plugins)"
     raise EvidenceFileError(
         "unsupported",
-        str(path),
+        shown(path),
         f"不支持的文件類型「{suffix or '（無後綴）'}」；支持：{'、'.join(known)}{hint_zh}",
         f"unsupported file type {suffix or '(no suffix)'!r}; supported: {', '.join(known)}{hint_en}",
     )
@@ -2198,7 +2199,7 @@ def load_evidence(
     except Exception as err:  # a plugin (or a library under it) failing must not end in a traceback
         raise EvidenceFileError(
             "source_failed",
-            str(p),
+            shown(p),
             f"讀取器「{source.name}」出錯：{type(err).__name__}: {_short(err, 200)}",
             f"source {source.name!r} failed: {type(err).__name__}: {_short(err, 200)}",
         ) from err
