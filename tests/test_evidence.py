@@ -683,6 +683,30 @@ def test_xlsx(tmp_path: Path) -> None:
     assert [r.source.row for r in result.records if r.source] == [3, 4, 5, 8]
 
 
+@pytest.mark.parametrize(
+    ("fmt", "period"),
+    [
+        ("yyyy-mm", "2026-09"),  # shown "2026-09", whatever day the cell holds
+        ('yyyy"年"m"月"', "2026-09"),
+        ('[$-804]yyyy"年"m"月";@', "2026-09"),
+        ("mmm-yy", "2026-09"),
+        ("m/yyyy", "2026-09"),
+        ("yyyy", "2026"),
+        ("yyyy-mm-dd", "2026-09-15"),
+        ("yyyy/m/d h:mm", "2026-09-15"),
+        ('"day" yyyy-mm', "2026-09"),  # quoted text is not a format code
+    ],
+)
+def test_xlsx_period_cell_is_what_its_format_shows(tmp_path: Path, fmt: str, period: str) -> None:
+    rows: list[list[object]] = [
+        ["編號", "單位", "發布時間", "期間"],
+        ["HM-1", "財政局", dt.datetime(2026, 10, 9, 14, 30), dt.datetime(2026, 9, 15)],
+    ]
+    result = load(_xlsx(tmp_path / "e.xlsx", {"證據": rows}, {("證據", "D2"): fmt}))
+    [record] = result.records
+    assert str(record.period) == period
+
+
 def test_xlsx_missing_columns(tmp_path: Path) -> None:
     path = _xlsx(tmp_path / "e.xlsx", {"a": [["事項", "標題"], ["x", "y"]]})
     with pytest.raises(EvidenceFileError) as info:

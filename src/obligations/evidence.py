@@ -1058,11 +1058,15 @@ class _RowBuilder:
             return self.bad_period(row, value) if known is None else known
         try:
             if isinstance(value, dt.datetime | dt.date):
-                # Excel turns a typed 2026-10 into a date cell: 1st of the month, shown without a day.
+                # Excel turns a typed 2026-10 into a date cell (the 1st, shown without a day); what
+                # the cell shows is what the user sees, whatever day it holds.
                 day = pendulum.Date(value.year, value.month, value.day)
-                if number_format is not None and "d" not in number_format.lower() and day.day == 1:
+                shows = _format_shows(number_format)
+                if shows & {"d", "h", "s"} or "y" not in shows:
+                    return Period(day, day, "day")
+                if "m" in shows:
                     return _period("month", day.year, day.month)
-                return Period(day, day, "day")
+                return _period("year", day.year)
             if (
                 isinstance(value, int | float)
                 and not isinstance(value, bool)
@@ -1085,10 +1089,17 @@ class _RowBuilder:
 
 
 def _format_has_time(number_format: str | None) -> bool:
+    shows = _format_shows(number_format)
+    return "h" in shows or "s" in shows
+
+
+def _format_shows(number_format: str | None) -> set[str]:
+    """The letters of ``ymdhs`` an Excel number format holds, quoted text and ``[…]`` locale and
+    colour codes left out (``m`` is minutes beside ``h`` or ``s``); an empty set for no format."""
     if not number_format:
-        return False
-    fmt = re.sub(r'"[^"]*"|\[[^\]]*\]', "", number_format).lower()
-    return "h" in fmt or "s" in fmt
+        return set()
+    fmt = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", number_format).lower()
+    return {part for part in "ymdhs" if part in fmt}
 
 
 def _looks_like_id(text: str) -> bool:
