@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import click
@@ -90,24 +90,76 @@ def test_import_reports_every_row(db: Path, evidence_csv: Path) -> None:
 
 
 def test_import_is_all_or_nothing(db: Path, evidence_csv: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from obligations import ledger as ledger_mod
+    real = Ledger._insert
 
-    calls = 0
-    real = ledger_mod.dedup_key
+    def failing(conn: sqlite3.Connection, rows: list[tuple[object, ...]], import_id: int | None) -> object:
+        real(conn, rows[:2], import_id)  # two rows are in when the disk fails
+        raise sqlite3.OperationalError("disk I/O error")
 
-    def failing(*args: object) -> str:
-        nonlocal calls
-        calls += 1
-        if calls == 3:
-            raise sqlite3.OperationalError("disk I/O error")
-        return real(*args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(ledger_mod, "dedup_key", failing)
+    monkeypatch.setattr(Ledger, "_insert", staticmethod(failing))
     with Ledger(db) as ledger:
         with pytest.raises(EvidenceFileError) as info:
             ledger.import_file(evidence_csv, TZ, AS_OF)
         assert info.value.code == "ledger_write" and "nothing was stored" in str(info.value)
         assert ledger.count() == 0 and ledger.imports() == []
+
+
+def test_a_file_is_read_before_the_write_transaction(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Records of a CSV file are built when asked for: building them inside the transaction held
+    # the ledger locked for the whole read, and a concurrent add gave up after its wait.
+    import contextlib
+
+    from obligations.evidence import EvidenceTable
+
+    inside = False
+    built_inside = 0
+    real_write, real_record = Ledger._write, EvidenceTable.record
+
+    @contextlib.contextmanager
+    def watched_write(self: Ledger) -> Iterator[sqlite3.Connection]:
+        nonlocal inside
+        with real_write(self) as conn:
+            inside = True
+            try:
+                yield conn
+            finally:
+                inside = False
+
+    def watched_record(self: EvidenceTable, i: int) -> EvidenceRecord:
+        nonlocal built_inside
+        built_inside += inside
+        return real_record(self, i)
+
+    monkeypatch.setattr(Ledger, "_write", watched_write)
+    monkeypatch.setattr(EvidenceTable, "record", watched_record)
+    lines = [f"HM-{n},財政局,2026-10-{1 + n % 28:02d} 10:{n % 60:02d}" for n in range(300)]
+    path = tmp_path / "many.csv"
+    path.write_text("編號,單位,發布時間\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    with Ledger(db) as ledger:
+        result = ledger.import_file(path, TZ, AS_OF)
+    assert len(result.imported_ids) == 300 and built_inside == 0
+
+
+def test_a_writer_blocks_neither_opening_nor_reading(db: Path) -> None:
+    with Ledger(db) as ledger:
+        ledger.add(record(1))
+    writer = sqlite3.connect(db, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # another process's long import, say
+    writer.execute("DELETE FROM evidence")
+    try:
+        with Ledger(db, timeout=0.2) as reader:
+            assert reader.count() == 1  # opened and read at once (WAL: the last commit)
+            with pytest.raises(EvidenceFileError) as info:
+                reader.add(record(2))
+        assert info.value.code == "ledger_busy"
+        assert info.value.message("en") == (
+            f"{db}: the evidence ledger stayed busy with another writer (database is locked); try again later"
+        )
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
 
 
 def test_unreadable_file_stores_nothing(db: Path, tmp_path: Path) -> None:

@@ -230,6 +230,14 @@ class Ledger:
             f"cannot open the evidence ledger ({err}); check the path or choose another file with --db",
         )
 
+    def _busy(self, err: Exception) -> EvidenceFileError:
+        return EvidenceFileError(
+            "ledger_busy",
+            str(self.path),
+            f"證據台賬正被其他程序佔用，等待後仍無法寫入（{err}），請稍後再試",
+            f"the evidence ledger stayed busy with another writer ({err}); try again later",
+        )
+
     def _connect(self, timeout: float) -> sqlite3.Connection:
         if self.path.is_dir():
             raise self._error(IsADirectoryError("is a directory"))
@@ -244,6 +252,8 @@ class Ledger:
             self._init_schema(conn)
         except sqlite3.Error as err:
             conn.close()
+            if isinstance(err, sqlite3.OperationalError) and "locked" in str(err):
+                raise self._busy(err) from err  # another process writes (SQLITE_BUSY)
             raise self._error(err) from err
         except EvidenceFileError:
             conn.close()
@@ -251,31 +261,40 @@ class Ledger:
         return conn
 
     def _init_schema(self, conn: sqlite3.Connection) -> None:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            exists = conn.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
-            ).fetchone()
-            if not exists:
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        conn.execute(statement)
-                conn.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
-            else:
-                row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
-                version = int(row[0]) if row and row[0] is not None else 0
-                if version > SCHEMA_VERSION:
-                    raise EvidenceFileError(
-                        "bad_ledger",
-                        str(self.path),
-                        f"台賬的格式版本是 {version}，比本程序支持的 {SCHEMA_VERSION} 新：請升級 obligations",
-                        f"the ledger has schema version {version}, newer than {SCHEMA_VERSION}: "
-                        "upgrade obligations",
-                    )
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+        """Create the tables of a new ledger; refuse a newer schema. An existing ledger is only
+        read here, so opening one never waits for another process's write to end."""
+        version = self._version(conn)
+        if version is None:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                if self._version(conn) is None:  # no other process made it meanwhile
+                    for statement in _SCHEMA.split(";"):
+                        if statement.strip():
+                            conn.execute(statement)
+                    conn.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            version = SCHEMA_VERSION
+        if version > SCHEMA_VERSION:
+            raise EvidenceFileError(
+                "bad_ledger",
+                str(self.path),
+                f"台賬的格式版本是 {version}，比本程序支持的 {SCHEMA_VERSION} 新：請升級 obligations",
+                f"the ledger has schema version {version}, newer than {SCHEMA_VERSION}: upgrade obligations",
+            )
+
+    @staticmethod
+    def _version(conn: sqlite3.Connection) -> int | None:
+        """The schema version; None when the file has no ledger tables yet."""
+        exists = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+        ).fetchone()
+        if not exists:
+            return None
+        row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
+        return int(row[0]) if row and row[0] is not None else 0
 
     def close(self) -> None:
         self._conn.close()
@@ -293,12 +312,7 @@ class Ledger:
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as err:
-            raise EvidenceFileError(
-                "ledger_busy",
-                str(self.path),
-                f"證據台賬正被其他程序佔用，等待後仍無法寫入（{err}），請稍後再試",
-                f"the evidence ledger stayed busy with another writer ({err}); try again later",
-            ) from err
+            raise self._busy(err) from err
         try:
             yield conn
             conn.execute("COMMIT")
@@ -318,26 +332,19 @@ class Ledger:
 
     # ---- writing ---------------------------------------------------------------------------------
 
-    def _insert(
-        self,
-        conn: sqlite3.Connection,
-        records: Sequence[EvidenceRecord],
-        import_id: int | None,
-    ) -> builtins.list[AddResult]:
+    @staticmethod
+    def _prepare(records: Sequence[EvidenceRecord]) -> builtins.list[tuple[Any, ...]]:
+        """The column values of each record, but its import id: made before a write transaction
+        (a file's records are built as they are read), so other writers wait only for the inserts."""
         names = [r.agency for r in records] + [r.subject or "" for r in records]
         keys = script.keys(names)
         agency_keys, subject_keys = keys[: len(records)], keys[len(records) :]
         now = pendulum.now("UTC").isoformat()
-        out: builtins.list[AddResult] = []
+        rows: builtins.list[tuple[Any, ...]] = []
         for record, agency_key, subject_key in zip(records, agency_keys, subject_keys, strict=True):
             stamp = pendulum.instance(record.published_at)
-            key = dedup_key(record, agency_key, subject_key or None)
             source = record.source
-            cursor = conn.execute(
-                "INSERT OR IGNORE INTO evidence (obligation, subject, agency, published_at, published_utc, "
-                "published_date, tz, date_only, url, title, channel, period, source_file, source_row, "
-                "import_id, added_at, agency_key, subject_key, dedup_key) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows.append(
                 (
                     record.obligation,
                     record.subject,
@@ -353,17 +360,31 @@ class Ledger:
                     str(record.period) if record.period else None,
                     source.file if source else None,
                     source.row if source else None,
-                    import_id,
                     now,
                     agency_key,
                     subject_key or None,
-                    key,
-                ),
+                    dedup_key(record, agency_key, subject_key or None),
+                )
+            )
+        return rows
+
+    @staticmethod
+    def _insert(
+        conn: sqlite3.Connection, rows: Sequence[tuple[Any, ...]], import_id: int | None
+    ) -> builtins.list[AddResult]:
+        out: builtins.list[AddResult] = []
+        for row in rows:
+            cursor = conn.execute(
+                "INSERT OR IGNORE INTO evidence (obligation, subject, agency, published_at, published_utc, "
+                "published_date, tz, date_only, url, title, channel, period, source_file, source_row, "
+                "added_at, agency_key, subject_key, dedup_key, import_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (*row, import_id),
             )
             if cursor.rowcount == 1 and cursor.lastrowid is not None:
                 out.append(AddResult(cursor.lastrowid, False))
             else:
-                existing = conn.execute("SELECT id FROM evidence WHERE dedup_key = ?", (key,)).fetchone()
+                existing = conn.execute("SELECT id FROM evidence WHERE dedup_key = ?", (row[-1],)).fetchone()
                 out.append(AddResult(int(existing[0]), True))
         return out
 
@@ -376,8 +397,9 @@ class Ledger:
         items = builtins.list(records)
         if not items:
             return []
+        rows = self._prepare(items)
         with self._write() as conn:
-            return self._insert(conn, items, None)
+            return self._insert(conn, rows, None)
 
     def import_file(
         self,
@@ -394,17 +416,19 @@ class Ledger:
         Raises ``InputError`` when the file cannot be read at all (nothing is stored then).
         """
         load = load_evidence(path, tz, as_of, sources=sources)
+        records = tuple(load.records)  # built here, not inside the transaction
+        rows = self._prepare(records)
         with self._write() as conn:
             cursor = conn.execute(
                 "INSERT INTO imports (file, imported_at, rows_read, rejected) VALUES (?, ?, ?, ?)",
                 (load.file, pendulum.now("UTC").isoformat(), load.rows_read, len(load.rejected)),
             )
             import_id = int(cursor.lastrowid or 0)
-            results = self._insert(conn, load.records, import_id)
+            results = self._insert(conn, rows, import_id)
             imported = tuple(r.id for r in results if not r.duplicate)
             duplicates = tuple(
                 Duplicate(rec.source.row if rec.source and rec.source.row is not None else 0, r.id)
-                for rec, r in zip(load.records, results, strict=True)
+                for rec, r in zip(records, results, strict=True)
                 if r.duplicate
             )
             conn.execute(
