@@ -8,6 +8,8 @@ the holidays; HM-1118 (每季度, at the quarter's end) does not.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 from pathlib import Path
@@ -272,3 +274,21 @@ def test_a_file_name_in_gbk_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert imported.stdout.startswith(
         f"{tmp_path / '10月公開記錄.csv'}: 9 rows read, 8 imported, 1 rejected\n"
     )
+
+
+def test_check_csv_cells_never_run_as_formulas(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Titles and agencies come from scraped websites; Excel must show them, not run them.
+    monkeypatch.chdir(ROOT)
+    evidence = tmp_path / "e.csv"
+    evidence.write_text(
+        "編號,單位,發布時間,標題\n"
+        'HM-4404,"=HYPERLINK(""http://x"")",2026-10-09 10:00,x\n'
+        "HM-4404,@SUM(A1),2026-10-09 11:00,x\n",
+        encoding="utf-8",
+    )
+    args = ["--lang", "en", "check", *REPORT[1:], "--evidence", str(evidence), "--format", "csv"]
+    out = CliRunner().invoke(main, args).stdout
+    rows = list(csv.reader(io.StringIO(out)))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert '\'=HYPERLINK("http://x")' in cells and "'@SUM(A1)" in cells
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "@")]

@@ -190,6 +190,7 @@ def test_is_http_url() -> None:
         assert is_http_url(url)
     assert is_http_url("https://www.gov.cn/zhengce/content/2019-04/15/content_5382991.htm")
     assert is_http_url("https://例子.中国/政務公開?期=2026年10月")
+    assert is_http_url("https://x.gov.cn/a?mail=a@b.cn")  # an @ after the host is harmless
     spoofs = ("https://x.cn/\u202egnp.exe", "https://x\u200b.cn", "https://x.cn/\u3000", "https://x.cn/\x85")
     for url in (
         *BAD_URLS,
@@ -199,6 +200,8 @@ def test_is_http_url() -> None:
         "https://x.cn/a b",
         "https://x.cn\\@evil",
         "https://x.cn:99999",
+        "https://www.haimen.gov.cn@evil.example/",  # a user name: the link goes to evil.example
+        "https://user:pw@x.gov.cn/",
     ):
         assert not is_http_url(url), url
 

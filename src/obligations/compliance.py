@@ -433,26 +433,13 @@ def compliance_table(rows: Sequence[AgencyCompliance], lang: str) -> str:
     )
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_text(value: str) -> str:
-    """A text cell Excel will not run as a formula: a leading = + - @ gets a ' in front."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
 def compliance_csv(rows: Sequence[AgencyCompliance], lang: str, bom: bool = True) -> str:
     """CSV for Excel / WPS: CRLF line ends, Chinese headers for zh (the JSON keys for en); with
     ``bom`` a UTF-8 BOM first (Excel reads UTF-8 only with one). Write it encoded as UTF-8.
     An empty cell where there is no rate; an agency name starting with = + - @ gets a leading '."""
     from obligations.report import to_csv
 
-    body = []
-    for r in rows:
-        cells = row_cells(r, lang)
-        cells[0] = _csv_text(cells[0])
-        body.append(cells)
-    return to_csv(headers(lang, keys=True), body, bom=bom)
+    return to_csv(headers(lang, keys=True), [row_cells(r, lang) for r in rows], bom=bom)
 
 
 def _veto_json(hit: VetoHit) -> dict[str, Any]:

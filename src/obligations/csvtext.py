@@ -1,4 +1,5 @@
-"""How the project's CSV readers read text: the cell-size limit and the delimiter.
+"""CSV text: how the project's readers take it (the cell-size limit, the delimiter) and what its
+writers put in a cell (nothing Excel would run as a formula).
 
 csv refuses a cell over ``csv.field_size_limit()`` (128 KiB in a new process) by raising
 ``_csv.Error`` in the middle of the file. That limit belongs to the process, not to one reader, so
@@ -30,3 +31,13 @@ def delimiter_of(first: str) -> str:
     if "\t" in first:
         return "\t"
     return ";" if ";" in first else ","
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def excel_text(value: str) -> str:
+    """A cell Excel and WPS will not run as a formula: a leading = + - @ gets a ' in front. Spec
+    names and evidence titles come from people and scraped websites; a CSV opened in Excel must not
+    run ``=HYPERLINK(…)`` or ``=cmd|…`` from them."""
+    return "'" + value if value.startswith(_FORMULA_START) else value

@@ -154,7 +154,8 @@ def is_http_url(url: str) -> bool:
 
     White space, control or format characters anywhere (bidi overrides and zero-width characters
     included: they make a link read as another), a backslash, a missing ``//``, no host or a bad
-    port: not a link. ``javascript:``, ``data:`` and relative URLs never are.
+    port: not a link. ``javascript:``, ``data:`` and relative URLs never are. Nor is a URL with a
+    user name (``https://www.haimen.gov.cn@evil.example/`` goes to evil.example): it is shown as text.
     """
     if not url or "\\" in url or any(unicodedata.category(c)[0] in "CZ" for c in url):
         return False
@@ -165,6 +166,8 @@ def is_http_url(url: str) -> bool:
     except ValueError:
         return False
     scheme = parts.scheme.lower()
+    if "@" in parts.netloc:
+        return False
     return scheme in ("http", "https") and bool(host) and url[: len(scheme) + 3].lower() == scheme + "://"
 
 

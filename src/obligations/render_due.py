@@ -402,10 +402,12 @@ def render_csv(items: Iterable[DueItem], *, bom: bool = False) -> str:
     import csv
     import io
 
+    from obligations.csvtext import excel_text
+
     buf = io.StringIO()
     if bom:
         buf.write("\ufeff")  # Excel and WPS read UTF-8 only with a BOM
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    writer.writerows(csv_row(i.occurrence) for i in items)
+    writer.writerows([excel_text(cell) for cell in csv_row(i.occurrence)] for i in items)
     return buf.getvalue()

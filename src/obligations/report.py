@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from obligations import words
+from obligations.csvtext import excel_text
 from obligations.model import Obligation, Spec
 
 _LIST_HEADERS = {
@@ -55,12 +56,13 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 
 def to_csv(headers: Sequence[str], rows: Sequence[Sequence[str]], bom: bool = False) -> str:
+    """CSV for Excel and WPS: CRLF line ends, every cell ``excel_text``, a BOM on request."""
     buf = io.StringIO()
     if bom:
         buf.write("\ufeff")  # Excel and WPS read UTF-8 only with a BOM
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(headers)
-    writer.writerows(rows)
+    writer.writerows([excel_text(cell) if isinstance(cell, str) else cell for cell in row] for row in rows)
     return buf.getvalue()
 
 
