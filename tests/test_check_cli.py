@@ -292,3 +292,15 @@ def test_check_csv_cells_never_run_as_formulas(tmp_path: Path, monkeypatch: pyte
     cells = [cell for row in rows[1:] for cell in row]
     assert '\'=HYPERLINK("http://x")' in cells and "'@SUM(A1)" in cells
     assert not [cell for cell in cells if cell[:1] in ("=", "+", "@")]
+
+
+def test_no_evidence_and_no_ledger_is_said_in_the_users_language(tmp_path: Path) -> None:
+    db = tmp_path / "none.sqlite"
+    args = ["check", str(ROOT / "specs/haimen-2017"), "--db", str(db), "--as-of", "2026-10-31"]
+    zh = CliRunner().invoke(main, ["--lang", "zh", *args])
+    assert zh.exit_code == 2
+    assert zh.stderr.splitlines()[-1] == (
+        f"Error: 沒有給出 --evidence，{db} 也沒有證據台賬（先用 obligations evidence import 導入）"
+    )
+    en = CliRunner().invoke(main, ["--lang", "en", *args])
+    assert en.stderr.splitlines()[-1] == f"Error: no --evidence given and no evidence ledger at {db}"

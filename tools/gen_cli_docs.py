@@ -19,8 +19,10 @@ INTRO = """# Command-line reference
 Generated from the commands by `python tools/gen_cli_docs.py`; do not edit by hand.
 
 - Messages follow `--lang zh|en` (default: the locale; Chinese when unsure).
-- Exit codes: 0 fine, 1 findings (lint warnings, late or missing items, rejected rows, a file `fmt` would
-  change), 2 usage error, 3 invalid spec or unreadable input.
+- Exit codes: 0 fine, 1 findings (lint warnings, late or missing items, rows an import or an events
+  file rejected, a file `fmt` would change), 2 usage error, 3 invalid spec or unreadable input.
+  `check` and `report` exit 1 only for late, missing, short or gap findings: a rejected evidence
+  row is listed on standard error and counted in the summary.
 - Output never contains colour or progress bars, so it pipes cleanly (`NO_COLOR` is respected trivially).
 - Shell completion (click's): `eval "$(_OBLIGATIONS_COMPLETE=bash_source obligations)"` in `~/.bashrc`
   (`zsh_source` for zsh, `fish_source` for fish).

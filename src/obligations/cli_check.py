@@ -230,7 +230,11 @@ def _evidence(files: Sequence[str], db: str | None, tz: str, as_of: pendulum.Dat
         return loads
     path = Path(db) if db else default_ledger_path()
     if not path.exists():
-        raise click.UsageError(f"no --evidence given and no evidence ledger at {path}")
+        raise click.UsageError(
+            f"no --evidence given and no evidence ledger at {path}"
+            if _lang() == "en"
+            else f"沒有給出 --evidence，{path} 也沒有證據台賬（先用 obligations evidence import 導入）"
+        )
     with Ledger(path, create=False) as ledger:
         stored = [entry.record for entry in ledger.entries()]
     # The ledger as it stood at --as-of: what was published later is not evidence yet (a file's

@@ -1115,7 +1115,10 @@ def _clean_id(text: str) -> str:
     return m.group(1).strip() if m else text
 
 
-_URL_RE = re.compile(r"https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?|https?://localhost(?::\d+)?(?:[/?#]\S*)?")
+# The scheme and host are case-insensitive (RFC 3986): HTTPS://WWW.GOV.CN/ is a url too.
+_URL_RE = re.compile(
+    r"https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?|https?://localhost(?::\d+)?(?:[/?#]\S*)?", re.IGNORECASE
+)
 
 
 def _valid_url(url: str) -> bool:
