@@ -111,6 +111,13 @@ def test_subject_matching_is_script_insensitive(spec: Spec) -> None:
     assert statuses(result, "W")[1] == ("on_time", "2026-10-11")
 
 
+def test_an_id_typed_in_another_case_or_full_width_is_that_id(spec: Spec) -> None:
+    # Excel with a Chinese input method gives ｗ or Ｗ for W; a lowercase id is the same id.
+    result = run(spec, rec("ｗ", "市場監管局", at(10, 6)), rec("w", "市場監管局", at(10, 13)))
+    assert statuses(result, "W")[1:3] == [("on_time", "2026-10-11"), ("on_time", "2026-10-18")]
+    assert result.unmatched == 0
+
+
 def test_counts_each_agency_separately(spec: Spec) -> None:
     result = run(
         spec, rec("C", "財政局", at(3, 1)), rec("C", "財政局", at(9, 30)), rec("C", "市場監管局", at(4, 1))

@@ -179,6 +179,7 @@ def test_list_filters(db: Path, evidence_csv: Path) -> None:
             "食品安全抽檢"
         ]
         assert len(ledger.list(LedgerFilter(obligation="HM-3"))) == 1
+        assert len(ledger.list(LedgerFilter(obligation="[HM-3]"))) == 1  # as a spec writes it
         window = LedgerFilter(start=pendulum.date(2026, 10, 9), end=pendulum.date(2026, 10, 31))
         assert [e.record.obligation for e in ledger.list(window)] == [None, "HM-1"]  # by time: 00:00 first
         entry = ledger.list(LedgerFilter(obligation="HM-1"))[0]

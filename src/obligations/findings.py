@@ -406,6 +406,7 @@ class _Matcher:
         self._begins: dict[int, int] = {}  # day ordinal → its start (``_begin``)
         self._make_slots([*main, *pending])
         self._by_subject: dict[str, list[Obligation]] | None = None
+        self._by_loose_id: dict[str, Obligation | None] | None = None
         self._labels: dict[str, dict[str, str]] = {}
         self._agency_keys: dict[str, str] = {}
         self._targets: dict[tuple[str | None, str | None, str], _Series | Obligation | None] = {}
@@ -641,7 +642,7 @@ class _Matcher:
 
     def _obligation(self, ob_id: str | None, subject: str | None, agency: str) -> Obligation | None:
         if ob_id:
-            return self.spec.obligation(ob_id)
+            return self.spec.obligation(ob_id) or self._loose_id(ob_id)
         if not subject:
             return None
         if self._by_subject is None:
@@ -655,6 +656,17 @@ class _Matcher:
             if who in self.labels(ob):
                 return ob
         return candidates[0] if candidates else None
+
+    def _loose_id(self, ob_id: str) -> Obligation | None:
+        """The obligation whose id ``ob_id`` is, but for case and full-width forms (typed in
+        Excel with a Chinese input method: ＨＭ－４４０４, hm-4404); None when none or several."""
+        if self._by_loose_id is None:
+            found: dict[str, Obligation | None] = {}
+            for ob in self.spec.obligations:
+                key = _id_key(ob.id)
+                found[key] = None if key in found else ob  # two ids alike but for case: neither
+            self._by_loose_id = found
+        return self._by_loose_id.get(_id_key(ob_id))
 
     def _agency_key(self, name: str) -> str:
         cached = self._agency_keys.get(name)
@@ -920,6 +932,12 @@ def _labels(ob: Obligation) -> dict[str, str]:
     if not ob.agencies:
         labels[script.key("")] = ""
     return labels
+
+
+def _id_key(ob_id: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", ob_id).casefold()
 
 
 def _hours(delta: dt.timedelta) -> str:

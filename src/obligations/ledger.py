@@ -35,6 +35,7 @@ from obligations.evidence import (
     EvidenceSource,
     LoadResult,
     RecordSource,
+    _clean_id,
     load_evidence,
     parse_period,
 )
@@ -161,7 +162,7 @@ class LedgerFilter:
             args.append(script.key(self.agency))
         if self.obligation:
             clauses.append("obligation = ?")
-            args.append(self.obligation.strip())
+            args.append(_clean_id(self.obligation))  # [HM-4404] is stored as HM-4404
         if self.subject:
             clauses.append("subject_key = ?")
             args.append(script.key(self.subject))
