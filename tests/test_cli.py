@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -108,6 +109,28 @@ def test_fmt_never_writes_a_file_that_is_not_utf8(tmp_path: Path) -> None:
         f"error E304: spec {path} is not UTF-8 text\n  = hint: save the file as UTF-8 (WPS/Word: 另存為 → 編碼 UTF-8)\n"
     )
     assert path.read_bytes() == original
+
+
+def test_fmt_write_keeps_windows_line_ends_on_every_line(tmp_path: Path) -> None:
+    path = tmp_path / "w.obl"
+    path.write_bytes(
+        "# 註釋\r\n每周   公布 X   by Y  # 行尾註釋\r\n> 原文\r\n\r\n每月 公布 Z by Y\r\n".encode()
+    )
+    assert run("fmt", "--write", str(path))[0] == 0
+    assert path.read_bytes() == (
+        "# 註釋\r\n每周 公布 X by Y  # 行尾註釋\r\n> 原文\r\n\r\n每月 公布 Z by Y\r\n".encode()
+    )
+    assert run("fmt", "--check", str(path))[0] == 0
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links here")
+def test_fmt_write_through_a_symbolic_link_keeps_the_link(tmp_path: Path) -> None:
+    real = tmp_path / "real.obl"
+    real.write_text("每周   公布 X   by Y\n", encoding="utf-8")
+    link = tmp_path / "link.obl"
+    link.symlink_to(real)
+    assert run("fmt", "--write", str(link))[0] == 0
+    assert link.is_symlink() and real.read_text(encoding="utf-8") == "每周 公布 X by Y\n"
 
 
 def test_fmt_takes_a_directory(tmp_path: Path) -> None:

@@ -77,7 +77,7 @@ def write_whole(path: str, text: str, lang: str) -> None:
     import os
     import shutil
 
-    target = Path(path)
+    target = Path(path).resolve()  # a symbolic link: write the file it points to, keep the link
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         tmp.write_text(text, encoding="utf-8", errors="replace")

@@ -389,9 +389,15 @@ def format_source(
     text: str, file: str = "<string>", keywords: str | None = None, script: str | None = None
 ) -> str:
     """Format one file's text. Raises ``FormatError`` if it does not parse, or if (a bug) the
-    formatted text would mean something else, in which case nothing should be written."""
+    formatted text would mean something else, in which case nothing should be written.
+
+    A file with Windows line ends (CRLF) keeps them, on every line: the parser counts only LF, and
+    a CR left at the end of a comment would make the lines end in two ways."""
     from obligations.parse_tree import parse
 
+    crlf = "\r\n" in text
+    if crlf:
+        text = text.replace("\r\n", "\n")
     spec_file, diags = parse(text, file)
     if diags:
         raise FormatError(diags)
@@ -402,4 +408,4 @@ def format_source(
     again, diags = parse(formatted, file)
     if diags or meaning(again) != meaning(spec_file):
         raise FormatError([Diagnostic("E305", None, {"path": file})])
-    return formatted
+    return formatted.replace("\n", "\r\n") if crlf else formatted
