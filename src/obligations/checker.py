@@ -343,15 +343,15 @@ class _Checker:
         return out
 
     def _valid_day(self, d: PeriodDeadline, span: Span) -> bool:
-        month = d.month or 1
-        day = d.day or 1
+        month = 1 if d.month is None else d.month  # 0日前 and 0月 are mistakes, not "the 1st"
+        day = 1 if d.day is None else d.day
         try:
             dt.date(2000, month, day)  # a leap year, so 2月29日前 is allowed
         except ValueError:
-            label_zh = f"{month}月{day}日" if d.month else f"{day}日"
-            if d.month and not 1 <= month <= 12:
+            label_zh = f"{month}月{day}日" if d.month is not None else f"{day}日"
+            if d.month is not None and not 1 <= month <= 12:
                 label_en = f"month {month}"
-            elif d.month:
+            elif d.month is not None:
                 label_en = f"{day} {_EN_MONTHS[month - 1]}"
             else:
                 label_en = f"day {day}"
