@@ -152,6 +152,8 @@ def test_a_time_without_zone_is_in_the_spec_zone() -> None:
         ("2026-13-01", "no-such-time"),
         ("2026-02-30", "no-such-time"),
         ("2026-10-09 25:00", "no-such-time"),
+        ("9995-01-01 10:00", "no-such-time"),  # ten years of limits after it would pass 9999
+        ("1899-12-30", "no-such-time"),  # Excel's day 0
     ],
 )
 def test_bad_times(written: str, code: str) -> None:
@@ -162,6 +164,13 @@ def test_bad_times(written: str, code: str) -> None:
 
 
 # --- rejected rows ---------------------------------------------------------------------------------
+
+
+def test_a_year_outside_the_calendar_is_said_so() -> None:
+    with pytest.raises(RowError) as caught:
+        parse_timestamp("9995-01-01 10:00", SHANGHAI)
+    assert str(caught.value) == "year 9995 in '9995-01-01 10:00' is outside 1900-2999"
+    assert caught.value.zh == "「9995-01-01 10:00」的年份 9995 不在 1900–2999 之內"
 
 
 def test_every_bad_row_is_reported_with_its_number_and_reason(tmp_path: Path) -> None:

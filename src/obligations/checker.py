@@ -138,6 +138,25 @@ def _deadline_label(form: str, d: PeriodDeadline) -> tuple[str, str]:
     return f"by {d.day} {month} of next year", f"次年{d.month}月{d.day}日前"
 
 
+# The longest length of time a spec may give, per unit: ten years (E218).
+_TEN_YEARS = {
+    Unit.HOUR: 87_840,
+    Unit.WORKING_DAY: 2_500,
+    Unit.DAY: 3_660,
+    Unit.WEEK: 522,
+    Unit.MONTH: 120,
+    Unit.YEAR: 10,
+}
+_UNIT_WORDS = {
+    Unit.HOUR: ("hours", "小時"),
+    Unit.WORKING_DAY: ("working days", "個工作日"),
+    Unit.DAY: ("days", "日"),
+    Unit.WEEK: ("weeks", "周"),
+    Unit.MONTH: ("months", "個月"),
+    Unit.YEAR: ("years", "年"),
+}
+
+
 @attrs.define
 class _Checker:
     diagnostics: list[Diagnostic] = attrs.field(factory=list)
@@ -161,7 +180,8 @@ class _Checker:
             self.header[f.field] = (f.value, f.value_span or f.span)
         if "prompt" in self.header:
             d: syn.Duration = self.header["prompt"][0]
-            if self._positive(d.amount, d.span, "the default for 及時", "「及時」的默認時限"):
+            what = ("the default for 及時", "「及時」的默認時限")
+            if self._positive(d.amount, d.span, *what) and self._not_too_long(d, *what):
                 self.prompt = Lag(d.amount, d.unit, True)
         if "timezone" in self.header:
             self._check_timezone(*self.header["timezone"])
@@ -215,8 +235,28 @@ class _Checker:
     def lag(self, lag: syn.Lag, what: str = "a time limit", what_zh: str = "時限") -> Lag:
         if isinstance(lag, syn.Prompt):
             return self.prompt
-        self._positive(lag.amount, lag.span, what, what_zh)
+        if self._positive(lag.amount, lag.span, what, what_zh):
+            self._not_too_long(lag, what, what_zh)
         return Lag(lag.amount, lag.unit)
+
+    def _not_too_long(self, lag: syn.Duration, what: str, what_zh: str) -> bool:
+        """E218 for a length over ten years: no disclosure duty runs that long, and a mistyped
+        提前1000000天 would send the calendar past the year 9999 (a traceback, or all the memory)."""
+        most = _TEN_YEARS[lag.unit]
+        if lag.amount > most:
+            unit_en, unit_zh = _UNIT_WORDS[lag.unit]
+            self.error(
+                "E218",
+                lag.span,
+                what=what,
+                what_zh=what_zh,
+                value=f"{lag.amount} {unit_en}",
+                value_zh=f"{lag.amount}{unit_zh}",
+                most=f"{most} {unit_en}",
+                most_zh=f"{most}{unit_zh}",
+            )
+            return False
+        return True
 
     # agencies ----------------------------------------------------------------------------------
     def declare(self, decls: Iterable[syn.AgencyDecl]) -> None:

@@ -206,6 +206,13 @@ MESSAGES: dict[str, Message] = {
         "let one of them have its own schedule",
         "讓其中一條義務有自己的時間表述",
     ),
+    "E218": Message(
+        _E,
+        "{what} of {value} is longer than ten years ({most} at most)",
+        "{what_zh}{value_zh}超過十年（最多 {most_zh}）",
+        "no disclosure duty runs that long: check the number",
+        "沒有這麼長的公開時限，請檢查數字",
+    ),
     "E301": Message(
         _E,
         "cannot read included file {path}: {reason}",

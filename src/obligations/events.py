@@ -256,6 +256,7 @@ _CLOCK = (
 _ZONE = r"(?P<zone>Z|[+-]\d{2}(?::?\d{2})?)"
 _TIMESTAMP = re.compile(rf"{_DATE}(?:{_CLOCK}\s*{_ZONE}?)?", re.IGNORECASE)
 _FORMS = "2026-10-09 14:30, 2026-10-09T14:30+08:00, 2026/10/9, 2026年10月9日"
+FIRST_YEAR, LAST_YEAR = 1900, 2999  # as the dates given on the command line
 
 
 def parse_timestamp(text: str, tz: str | dt.tzinfo) -> pendulum.DateTime:
@@ -281,8 +282,16 @@ def parse_timestamp(text: str, tz: str | dt.tzinfo) -> pendulum.DateTime:
     minute = int(g["minute"] or g["min2"] or 0)
     second = int(g["second"] or g["s2"] or 0)
     micro = int((g["fraction"] or "0")[:6].ljust(6, "0"))
+    year = int(g["year"])
+    if not FIRST_YEAR <= year <= LAST_YEAR:  # the calendar counts limits of up to ten years after it
+        written = text.strip()
+        raise RowError(
+            "no-such-time",
+            f"year {year} in {written!r} is outside {FIRST_YEAR}-{LAST_YEAR}",
+            f"「{written}」的年份 {year} 不在 {FIRST_YEAR}–{LAST_YEAR} 之內",
+        )
     try:
-        naive = dt.datetime(int(g["year"]), month, day, hour, minute, second, micro)
+        naive = dt.datetime(year, month, day, hour, minute, second, micro)
     except ValueError as exc:
         written = text.strip()
         raise RowError(
