@@ -81,6 +81,9 @@ def parse(text: str, file: str = "<string>") -> tuple[SpecFile, list[Diagnostic]
     p = _parser()
     work = text if text.endswith("\n") else text + "\n"
     diagnostics: list[Diagnostic] = []
+    for diag, line in _invisible_characters(work, file):
+        diagnostics.append(diag)
+        work = _blank_line(work, line)
     with p.lock:
         p.builder.file = file
         p.builder.text = work
@@ -98,7 +101,41 @@ def parse(text: str, file: str = "<string>") -> tuple[SpecFile, list[Diagnostic]
                 work = _blank_line(work, line)
                 p.builder.text = work
         comments = tuple(p.comments)
+    diagnostics.sort(key=lambda d: (d.span.line, d.span.column) if d.span else (0, 0))  # stable
     return SpecFile(file, tuple(statements), comments), diagnostics
+
+
+# Zero-width spaces and joiners, bidi marks, word joiners and a byte-order mark inside the text: the
+# lexer would take them as part of a name (財政局 followed by U+200B is another agency, looking
+# the same), so each line holding one outside a comment is an E101 of its own.
+_INVISIBLE = "[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]"
+
+
+def _invisible_characters(text: str, file: str) -> list[tuple[Diagnostic, int]]:
+    """E101 for the first invisible format character of each line (not in a comment)."""
+    import re
+
+    found: list[tuple[Diagnostic, int]] = []
+    last_line = 0
+    for match in re.finditer(_INVISIBLE, text):
+        pos = match.start()
+        if pos == 0:
+            continue  # a byte-order mark starting the file is an encoding mark, not text
+        begin = text.rfind("\n", 0, pos) + 1
+        line = text.count("\n", 0, pos) + 1
+        if line == last_line or "#" in text[begin:pos] or "＃" in text[begin:pos]:
+            continue
+        last_line = line
+        column = pos - begin + 1
+        ch = match.group()
+        span = Span(file, line, column, line, column + 1, pos, pos + 1)
+        args = _args(
+            _describe_char(ch),
+            {"en": "a name or keyword written in visible characters", "zh": "由可見字符組成的名稱或關鍵詞"},
+        )
+        args.update(_char_hint(ch))
+        found.append((Diagnostic("E101", span, args), line))
+    return found
 
 
 def _blank_line(text: str, line: int) -> str:
