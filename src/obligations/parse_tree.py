@@ -112,7 +112,8 @@ _INVISIBLE = "[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]"
 
 
 def _invisible_characters(text: str, file: str) -> list[tuple[Diagnostic, int]]:
-    """E101 for the first invisible format character of each line (not in a comment)."""
+    """E101 for the first invisible format character of each line (not in a comment or a quote
+    line)."""
     import re
 
     found: list[tuple[Diagnostic, int]] = []
@@ -123,8 +124,9 @@ def _invisible_characters(text: str, file: str) -> list[tuple[Diagnostic, int]]:
             continue  # a byte-order mark starting the file is an encoding mark, not text
         begin = text.rfind("\n", 0, pos) + 1
         line = text.count("\n", 0, pos) + 1
-        if line == last_line or "#" in text[begin:pos] or "＃" in text[begin:pos]:
-            continue
+        before = text[begin:pos]
+        if line == last_line or "#" in before or "＃" in before or before.lstrip().startswith((">", "＞")):
+            continue  # a comment, or a quote of the source text (copied as it is, and never a name)
         last_line = line
         column = pos - begin + 1
         ch = match.group()
