@@ -179,3 +179,20 @@ def test_explain_lists_next_due_dates_and_what_moved_them(tmp_path: Path) -> Non
     ]
     code, out, _ = run("explain", "E", str(path), "--on", "2026-10-20")
     assert out.splitlines()[-1] == "next due  set by events: give them with obligations due --events FILE"
+
+
+def test_explain_shows_every_spec_that_has_the_id(tmp_path: Path) -> None:
+    (tmp_path / "y2025.obl").write_text(
+        "標題：2025年要點\n[F-3] 每月 8日前 公布 財政收支月報 by 財政局\n", "utf-8"
+    )
+    (tmp_path / "y2026.obl").write_text(
+        "標題：2026年要點\n[F-3] 每月 10日前 公布 財政收支月報 by 財政局\n", "utf-8"
+    )
+    code, out, _ = run("explain", "F-3", str(tmp_path), "--on", "2026-03-01", "--count", "1")
+    assert code == 0
+    assert [line for line in out.splitlines() if line.startswith(("document", "next due"))] == [
+        "document    2025年要點",
+        "next due  2026-03-08 Sun  財政局",
+        "document    2026年要點",
+        "next due  2026-03-10 Tue  財政局",
+    ]

@@ -97,6 +97,22 @@ def test_uids_are_stable_across_runs_and_ranges() -> None:
         assert str(monday[key]["SUMMARY"]) == str(week[key]["SUMMARY"])
 
 
+def test_the_same_duty_in_two_specs_gives_two_events() -> None:
+    # Last year's key points and this year's in one folder: the same id and period, other
+    # deadlines. A calendar keeps one event per UID, so the second must have its own.
+    Path("specs").mkdir()
+    Path("specs/y2025.obl").write_text("[F-3] 每月 8日前 公布 財政收支月報 by 財政局\n", encoding="utf-8")
+    Path("specs/y2026.obl").write_text("[F-3] 每月 10日前 公布 財政收支月報 by 財政局\n", encoding="utf-8")
+    args = ["due", "specs", "--format", "ics", "--from", "2026-03-01", "--to", "2026-03-31"]
+    runs = [CliRunner().invoke(_cli(), [*args, "--today", "2026-03-01"]) for _ in range(2)]
+    assert runs[0].stdout_bytes == runs[1].stdout_bytes
+    found = [(str(e["UID"]), e.decoded("DTSTART")) for e in events(runs[0].stdout_bytes)]
+    assert found == [
+        (f"F-3/2026-03-01/財政局@{UID_DOMAIN}", dt.date(2026, 3, 8)),
+        (f"F-3/2026-03-01/財政局/2026-03-10@{UID_DOMAIN}", dt.date(2026, 3, 10)),
+    ]
+
+
 def test_estimated_occurrence_says_so() -> None:
     spec = loads(SPEC, "t.obl")
     ob = spec.obligation("T-2")

@@ -225,13 +225,19 @@ def explain(
     from obligations import report
     from obligations.cli_due import _calendar
 
-    for spec in _specs(_compile(obj.lang, specs)):
-        ob = spec.obligation(obligation_id)
-        if ob is not None:
-            calendar = _calendar(obj.lang, holidays, estimate)  # a bad holidays file: a message, exit 3
+    # Every spec that has the id: two files of one folder may both have it (last year's key
+    # points and this year's), and showing only the first would hide the other.
+    found = [
+        (spec, ob) for spec in _specs(_compile(obj.lang, specs)) if (ob := spec.obligation(obligation_id))
+    ]
+    if found:
+        calendar = _calendar(obj.lang, holidays, estimate)  # a bad holidays file: a message, exit 3
+        for n, (spec, ob) in enumerate(found):
+            if n:
+                click.echo()
             click.echo(report.explain_obligation(spec, ob, obj.lang), nl=False)
             click.echo(_next_due(spec, ob, on, count, calendar, obj.lang), nl=False)
-            return
+        return
     raise click.UsageError(
         f"no obligation {obligation_id!r}" if obj.lang == "en" else f"沒有編號為 {obligation_id} 的義務"
     )

@@ -32,6 +32,20 @@ def uid(occ: Occurrence) -> str:
     return f"{occ.uid}@{UID_DOMAIN}"
 
 
+def _unique(first: str, occ: Occurrence, used: set[str]) -> str:
+    """``first``, or, when an earlier event of this calendar has it, ``first`` with the due date
+    (and a count): two specs of one folder (this year's key points and last year's, a catalogue
+    and the key points) can hold the same duty with other deadlines, and a calendar keeps only
+    one event per UID. The same specs give the same UIDs, run after run."""
+    found, n = first, 1
+    while found in used:
+        n += 1
+        local, _, domain = first.partition("@")
+        found = f"{local}/{occ.due_date.isoformat()}" + (f"/{n - 1}" if n > 2 else "") + f"@{domain}"
+    used.add(found)
+    return found
+
+
 def description(occ: Occurrence, lang: str) -> str:
     """Where the duty comes from (the source sentence) and what this occurrence is."""
     from obligations import words
@@ -85,10 +99,11 @@ def render_ics(items: Sequence[DueItem], lang: str, today: dt.date) -> bytes:
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", CALENDAR_NAME[lang])
     stamp = dt.datetime(today.year, today.month, today.day, tzinfo=dt.UTC)
+    used: set[str] = set()
     for item in items:
         occ = item.occurrence
         event = icalendar.Event()
-        event.add("uid", uid(occ))
+        event.add("uid", _unique(uid(occ), occ, used))
         event.add("dtstamp", stamp)
         if is_timed(occ.obligation):
             # An instant: written in UTC, which every client reads without a VTIMEZONE.
