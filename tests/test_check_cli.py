@@ -76,7 +76,8 @@ def test_check_without_holiday_data_says_so_as_due_does(evidence: str) -> None:
     code, out, err = check("en", "--evidence", evidence)
     assert (code, out) == (3, "")
     assert err == (
-        f"error: no holiday data for 2031, so due dates [HM-1120] in 2031 cannot be computed (data: {covered})\n"
+        "error: no holiday data for 2031, so due dates [HM-1120] in 2031 cannot be computed "
+        f"(period 2031-06-01 to 2031-06-30; data: {covered})\n"
         "  = hint: give 2031's days off and make-up working days in a holidays file (CSV or JSON, see "
         "docs/calendar.md) with --holidays FILE, or name the file in the environment variable "
         'OBLIGATIONS_HOLIDAYS, or write holidays = "FILE" in obligations.toml; or add --estimate for '
@@ -85,7 +86,8 @@ def test_check_without_holiday_data_says_so_as_due_does(evidence: str) -> None:
     code, _, err = check("zh", "--evidence", evidence)
     assert code == 3
     assert err.splitlines()[0] == (
-        f"錯誤：沒有 2031 年的節假日安排數據，無法計算 [HM-1120] 2031 年的到期日（已有數據：{covered}）"
+        "錯誤：沒有 2031 年的節假日安排數據，無法計算 [HM-1120] 2031 年的到期日"
+        f"（期間 2031-06-01 至 2031-06-30；已有數據：{covered}）"
     )
 
 

@@ -401,7 +401,8 @@ def test_uncovered_year_exits_three_naming_the_year() -> None:
     code, out, err = run("due", "t.obl", "--today", "2031-01-05")
     assert (code, out) == (3, "")
     assert err == (
-        "錯誤：沒有 2030 年的節假日安排數據，無法計算 [T-2] 2030 年的到期日（已有數據：2004–2026）\n"
+        "錯誤：沒有 2030 年的節假日安排數據，無法計算 [T-2] 2030 年的到期日"
+        "（期間 2030-12-01 至 2030-12-31；已有數據：2004–2026）\n"
         "  = 提示: 請將 2030 年的放假日和調休上班日寫入節假日文件（CSV 或 JSON，格式見 docs/calendar.md），"
         "用 --holidays FILE 指定，或寫入環境變量 OBLIGATIONS_HOLIDAYS，"
         '或在 obligations.toml 中寫 holidays = "FILE"；也可加 --estimate 按規則推定（結果標為「估算」）\n'
@@ -410,7 +411,7 @@ def test_uncovered_year_exits_three_naming_the_year() -> None:
     code, _, err = run("due", "t.obl", "--today", "2031-01-05", "--holidays", "h2030.csv", lang="en")
     assert code == 3
     assert err.startswith("error: no holiday data for 2031, so due dates [T-2] in 2031 cannot be computed")
-    assert "(data: 2004–2026, 2030)" in err
+    assert "(period 2031-01-01 to 2031-01-31; data: 2004–2026, 2030)" in err
     assert "--estimate" in err
 
 

@@ -41,6 +41,7 @@ from obligations.occurrences import (
     unscheduled,
 )
 from tests.strategies import (
+    LAST_COVERED,
     date_ranges,
     event_times,
     periodic_specs,
@@ -1073,3 +1074,25 @@ def test_within_data_cuts_short_only_the_duties_that_need_the_missing_year() -> 
         ("M1", "2027-02-01", "2027-02-28"),
         ("M1", "2027-03-01", "2027-03-31"),
     ]  # Z1's December, due in January 2027, is not listed: that year has no data
+
+
+def test_an_event_due_after_the_data_does_not_stop_a_range_before_it() -> None:
+    # A request received in December is answered in January; while January has no holiday data,
+    # that answer cannot be dated, but it cannot fall in December either: December's week is
+    # still listed. A range reaching January does need it, and the error names the event.
+    last = LAST_COVERED.year
+    spec = compile_text(
+        "[Q1] 事件 收到政府信息公開申請 後 20個工作日內 答復 申請人 by 辦公室\n"
+        "[Q2] 每月 公布 財政收支月報 by 辦公室\n",
+        "req.obl",
+    ).spec
+    assert spec is not None
+    request = EventRecord(
+        "收到政府信息公開申請", pendulum.datetime(last, 12, 9, 10, tz=spec.timezone), id="Y2"
+    )
+    week = occurrences(spec, dt.date(last, 12, 1), dt.date(last, 12, 31), events=[request])
+    assert [(o.obligation.id, o.due_date) for o in week] == [("Q2", dt.date(last, 12, 31))]
+    with pytest.raises(CalendarDataError) as caught:
+        occurrences(spec, dt.date(last, 12, 1), dt.date(last + 1, 1, 31), events=[request])
+    assert caught.value.year == last + 1
+    assert f"needed for [Q1], event '收到政府信息公開申請' of {last}-12-09" in caught.value.hint

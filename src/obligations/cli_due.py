@@ -166,9 +166,21 @@ def no_holiday_data(lang: str, err: CalendarDataError, cal: HolidayCalendar, est
     year = err.year
     needed = re.search(r"needed for \[([^\]]+)\]", err.hint)  # the engine names the duty
     who = f" [{needed.group(1)}]" if needed else ""
+    # ... and the event or period that needed the year (occurrences._located)
+    event = re.search(r"event '(.+?)' of (\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})", err.hint)
+    period = re.search(r"period (\S+?)\.\.(\S+?):", err.hint)
+    where = ""
+    if event:
+        name, day, clock = event.groups()
+        where = f"event {name} of {day} {clock}; " if lang == "en" else f"事件「{name}」{day} {clock}；"
+    elif period:
+        where = (
+            f"period {period[1]} to {period[2]}; " if lang == "en" else f"期間 {period[1]} 至 {period[2]}；"
+        )
     if lang == "en":
         message = (
-            f"no holiday data for {year}, so due dates{who} in {year} cannot be computed (data: {covered})"
+            f"no holiday data for {year}, so due dates{who} in {year} cannot be computed "
+            f"({where}data: {covered})"
         )
         hint = (
             f"give {year}'s days off and make-up working days in a holidays file (CSV or JSON, see "
@@ -178,7 +190,9 @@ def no_holiday_data(lang: str, err: CalendarDataError, cal: HolidayCalendar, est
         if not estimate:
             hint += "; or add --estimate for dates estimated by rule (marked estimated)"
     else:
-        message = f"沒有 {year} 年的節假日安排數據，無法計算{who} {year} 年的到期日（已有數據：{covered}）"
+        message = (
+            f"沒有 {year} 年的節假日安排數據，無法計算{who} {year} 年的到期日（{where}已有數據：{covered}）"
+        )
         hint = (
             f"請將 {year} 年的放假日和調休上班日寫入節假日文件（CSV 或 JSON，格式見 docs/calendar.md），"
             "用 --holidays FILE 指定，或寫入環境變量 OBLIGATIONS_HOLIDAYS，"

@@ -1096,6 +1096,10 @@ class _Engine:
                 else:
                     due = due_of(_local(rec.occurred_at, self.tz))
             except CalendarDataError as exc:
+                if sched.lead is None and exc.year > dt.date.fromordinal(self.hi).year:
+                    # Counted forward from the event into a year after the range: due in that
+                    # year at the earliest, so not in the range, whatever the holidays will be.
+                    continue
                 raise _located(exc, f"event {rec.event!r} of {rec.occurred_at}") from None
             day = due.due.toordinal()
             if self._in_range(day):
