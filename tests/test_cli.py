@@ -196,3 +196,25 @@ def test_explain_shows_every_spec_that_has_the_id(tmp_path: Path) -> None:
         "document    2026年要點",
         "next due  2026-03-10 Tue  財政局",
     ]
+
+
+def test_explain_says_when_holiday_data_cuts_the_list_short(tmp_path: Path) -> None:
+    # 15 working days after December is in January, a year with no data: one date of the five,
+    # and a line saying why, so that the short list does not look complete.
+    from tests.strategies import LAST_COVERED
+
+    last = LAST_COVERED.year
+    spec = tmp_path / "a.obl"
+    spec.write_text("[A7] 每月 期後15個工作日內 公布 月度財政數據 by 財政局\n", encoding="utf-8")
+    args = ["explain", "A7", str(spec), "--on", f"{last}-12-01", "--count"]
+    code, out, _ = run(*args, "5")
+    assert code == 0
+    *_, listed, said = out.splitlines()
+    assert listed.startswith(f"next due  {last}-12-") and listed.endswith("財政局")  # November's
+    assert said == f"          (the list stops before {last + 1}: no holiday data for {last + 1})"
+    assert "stops" not in run(*args, "1")[1]  # one was asked for, one is listed
+    code, out, _ = run("explain", "A7", str(spec), "--on", f"{last + 1}-01-01")
+    assert out.splitlines()[-1] == (
+        f"next due  no holiday data for {last + 1}: none can be listed "
+        "(give it with --holidays FILE, or add --estimate)"
+    )

@@ -271,8 +271,8 @@ def _next_due(spec: Any, ob: Any, on: Any, count: int, calendar: Any, lang: str)
     series, missing = expand_within_data(alone, start, start + dt.timedelta(days=400), calendar=calendar)
     found = as_occurrences([s for s in series if s.obligation.id == ob.id])
     if not found and missing is not None:
-        return report.next_due_note("no_data", lang, str(missing))
-    return report.next_due(found, count, lang)
+        return report.next_due_note("no_data", lang, str(missing.year))
+    return report.next_due(found, count, lang, stops=missing.year if missing is not None else None)
 
 
 # ---- plugins ------------------------------------------------------------------------------------

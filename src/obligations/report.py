@@ -103,7 +103,11 @@ _NOTES = {
         "下次到期  由事件觸發：用 obligations due --events FILE 給出事件",
         "next due  set by events: give them with obligations due --events FILE",
     ),
-    "no_data": ("下次到期  缺少節假日數據：{}", "next due  no holiday data: {}"),
+    "no_data": (
+        "下次到期  沒有 {} 年的節假日數據，無法列出（可用 --holidays FILE 提供，或加 --estimate 推定）",
+        "next due  no holiday data for {}: none can be listed "
+        "(give it with --holidays FILE, or add --estimate)",
+    ),
     "none": ("下次到期  一年內沒有", "next due  none within a year"),
 }
 
@@ -113,8 +117,10 @@ def next_due_note(key: str, lang: str, detail: str = "") -> str:
     return (en if lang == "en" else zh).format(detail) + "\n"
 
 
-def next_due(occurrences: Sequence[Any], count: int, lang: str) -> str:
-    """The next ``count`` due dates per agency, each with the days that moved it."""
+def next_due(occurrences: Sequence[Any], count: int, lang: str, stops: int | None = None) -> str:
+    """The next ``count`` due dates per agency, each with the days that moved it; ``stops``: the
+    year without holiday data that cut the list short, said when an agency got fewer than
+    ``count`` (a shorter list must not look complete)."""
     if not occurrences:
         return next_due_note("none", lang)
     from obligations.diagnostics import display_width
@@ -137,4 +143,10 @@ def next_due(occurrences: Sequence[Any], count: int, lang: str) -> str:
         lines.append(f"{head}  {occ.due_date.isoformat()} {weekday}  {occ.agency}{est}")
         for day in occ.moved:
             lines.append(f"{pad}    {'moved by' if lang == 'en' else '受影響'} {day.describe(lang)}")
+    if stops is not None and min(per_agency.values()) < count:
+        lines.append(
+            f"{pad}  (the list stops before {stops}: no holiday data for {stops})"
+            if lang == "en"
+            else f"{pad}  （{stops} 年沒有節假日數據，只列到此）"
+        )
     return "\n".join(lines) + "\n"
