@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from obligations.fmt import format_source, meaning
@@ -70,3 +71,32 @@ def test_simplified_script_converts_names_not_quotes() -> None:
 def test_names_that_need_quotes_get_them() -> None:
     text = '每周 公布 "food safety results" by 「市場監管局、財政局」\n'
     assert format_source(text, "t.obl") == "每周 公布 「food safety results」 by 「市場監管局、財政局」\n"
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "至",
+        "by",
+        "由",
+        "渠道",
+        "遇節假日順延",
+        "不順延",
+        "公示期",
+        "自",
+        "from",
+        "until",
+        "可延長",
+        "extendable",
+    ],
+)
+def test_a_subject_that_is_a_keyword_keeps_its_quotes(subject: str) -> None:
+    # Bare, 至 would read back as the keyword of a window, extendable before by as 「extendable by」.
+    text = f'每月 公布 "{subject}" by 財政局\n'
+    formatted = format_source(text, "t.obl")
+    assert formatted == f"每月 公布 「{subject}」 by 財政局\n"
+    assert _meaning(formatted) == _meaning(text)
+
+
+def test_a_subject_that_only_starts_like_a_keyword_stays_bare() -> None:
+    assert format_source('每月 公布 "自然資源" by 財政局\n', "t.obl") == "每月 公布 自然資源 by 財政局\n"

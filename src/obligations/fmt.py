@@ -126,11 +126,20 @@ class Formatter:
             return value
         return scripts.to_hans(value) if self.script == "hans" else scripts.to_hant(value)
 
-    def name(self, n: syn.Name, action: bool = False) -> str:
+    def name(self, n: syn.Name, action: bool = False, then: str = "") -> str:
         text = self.text(n.text)
         if n.quote == "《" and text.startswith("《") and text.endswith("》") and "》" not in text[1:-1]:
             return text
-        bare_ok = _WORD.fullmatch(text) is not None and not (action and _action_clash().match(text))
+        # A name that is a whole keyword (a subject 「至」, 「by」, 「渠道」) reads back as the keyword
+        # wherever a clause may follow, so it keeps its quotes; an action, lexed where more
+        # keywords are let in, is quoted when it merely starts with one.
+        # ``then``: what follows it on the line, for keywords of two words (「extendable」 before
+        # 「by 財政局」 would read back as 「extendable by」).
+        clash = _action_clash().match(text) if action else _action_clash().fullmatch(text)
+        if then and not clash:
+            found = _action_clash().match(f"{text} {then}")
+            clash = found if found is not None and found.end() > len(text) else None
+        bare_ok = _WORD.fullmatch(text) is not None and not clash
         if bare_ok:
             return text
         if "」" not in text and not self.english:
@@ -312,10 +321,10 @@ class Formatter:
     def obligation(self, ob: syn.Obligation) -> list[str]:
         parts = [f"[{ob.id}]"] if ob.id else []
         assert ob.subject is not None  # format_source refuses lines without one (E214)
-        parts += [self.timing(ob.timing), self.name(ob.action, action=True), self.name(ob.subject)]
         order: list[type] = [syn.Agencies, syn.Channels, syn.Roll, syn.Display, syn.Extension, syn.Window]
-        clauses = sorted(ob.clauses, key=lambda c: order.index(type(c)))
-        parts += [self.clause(c) for c in clauses]
+        clauses = [self.clause(c) for c in sorted(ob.clauses, key=lambda c: order.index(type(c)))]
+        subject = self.name(ob.subject, then=clauses[0] if clauses else "")
+        parts += [self.timing(ob.timing), self.name(ob.action, action=True), subject, *clauses]
         return [" ".join(parts), *(f"> {q}" for q in ob.quotes)]
 
 
