@@ -107,8 +107,22 @@ def test_fmt_never_writes_a_file_that_is_not_utf8(tmp_path: Path) -> None:
     assert (code, out) == (3, "")
     assert err == (
         f"error E304: spec {path} is not UTF-8 text\n  = hint: save the file as UTF-8 (WPS/Word: 另存為 → 編碼 UTF-8)\n"
+        "1 of 1 file(s) not formatted (see above)\n"
     )
     assert path.read_bytes() == original
+
+
+def test_fmt_write_on_a_folder_formats_the_files_it_can(tmp_path: Path) -> None:
+    # One file that cannot be formatted is said, and does not stop the others being written.
+    (tmp_path / "a.obl").write_bytes("每月   公布 財政 by 財政局\n".encode("gb18030"))
+    (tmp_path / "b.obl").write_text("每月   公布 Z by Y\n", encoding="utf-8")
+    code, _, err = run("fmt", "--write", str(tmp_path))
+    assert code == 3
+    assert err.splitlines()[-2:] == [
+        f"reformatted {tmp_path / 'b.obl'}",
+        "1 of 2 file(s) not formatted (see above)",
+    ]
+    assert (tmp_path / "b.obl").read_text(encoding="utf-8") == "每月 公布 Z by Y\n"
 
 
 def test_fmt_write_keeps_windows_line_ends_on_every_line(tmp_path: Path) -> None:

@@ -350,20 +350,22 @@ def fmt(
     ]
     if not files:
         raise click.UsageError("no spec files found (*.obl)")
-    changed = 0
-    for path in files:
+    changed = failed = 0
+    for path in files:  # a file that cannot be formatted is said, and the others are still done
         try:
             # Strictly UTF-8: text decoded with replacement characters, written back, would lose
             # what the user wrote (a GBK file's Chinese) for good.
             original = read_source(Path(path))
         except UnicodeDecodeError:
             click.echo(render_all([Diagnostic("E304", None, {"path": path})], {}, obj.lang), err=True)
-            sys.exit(EXIT_INVALID)
+            failed += 1
+            continue
         try:
             formatted = format_source(original, path, keywords=keywords, script=script)
         except FormatError as err:
             click.echo(render_all(err.diagnostics, {path: original}, obj.lang), err=True)
-            sys.exit(EXIT_INVALID)
+            failed += 1
+            continue
         if not check and not write:
             click.echo(formatted, nl=False)
         if formatted == original:
@@ -374,6 +376,14 @@ def fmt(
         elif write:
             write_whole(path, formatted, obj.lang)
             click.echo(f"reformatted {path}" if obj.lang == "en" else f"已格式化：{path}", err=True)
+    if failed:
+        click.echo(
+            f"{failed} of {len(files)} file(s) not formatted (see above)"
+            if obj.lang == "en"
+            else f"{len(files)} 個文件中有 {failed} 個未能格式化（見上）",
+            err=True,
+        )
+        sys.exit(EXIT_INVALID)
     sys.exit(EXIT_FINDINGS if check and changed else EXIT_OK)
 
 
