@@ -406,13 +406,34 @@ def test_bad_user_file_names_file_and_line(tmp_path: Path, name: str, text: str,
     assert expected in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("text", "zh"),
+    [
+        ("2027-01-04,班,x\n", "bad.csv:1：2027-01-04 是工作日；調休上班日只能是周六或周日"),
+        ("2027-01-01,放假\n", "bad.csv:1：類型「放假」應為 休（off）或 班（work）"),
+        ("2027/1/1,休\n", "bad.csv:1：「2027/1/1」不是 YYYY-MM-DD 格式的日期"),
+        ("2027-01-01,休\n2027-01-01,休\n", "bad.csv:2：2027-01-01 列了兩次"),
+        ("2027-01-01,休,元旦,x\n", "bad.csv:1：應為「日期,類型,名稱」三列，卻有 4 列"),
+        ("# 2027\n", "bad.csv:1：文件中沒有列出任何日子"),
+    ],
+)
+def test_holiday_csv_errors_in_chinese(tmp_path: Path, text: str, zh: str) -> None:
+    # The 2027 file an office types in Excel: its mistakes are said in the office's language.
+    with pytest.raises(InputError) as caught:
+        read_holidays_file(write(tmp_path, "bad.csv", text))
+    assert caught.value.message("zh") == f"{tmp_path / zh}"
+
+
 def test_unreadable_and_non_utf8_files(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="cannot read"):
         read_holidays_file(tmp_path / "missing.csv")
-    gbk = tmp_path / "excel.csv"
-    gbk.write_bytes("2027-01-01,off,元旦\n".encode("gbk"))
-    with pytest.raises(InputError, match="not UTF-8"):
-        read_holidays_file(gbk)
+    gbk = tmp_path / "excel.csv"  # what Chinese Excel and WPS save as plain "CSV"
+    gbk.write_bytes("日期,類型,名稱\n2027-01-01,休,元旦\n".encode("gbk"))
+    assert read_holidays_file(gbk).years[2027].days_off[date(2027, 1, 1)].name == "元旦"
+    neither = tmp_path / "utf16.csv"
+    neither.write_bytes("2027-01-01,off\n".encode("utf-16"))
+    with pytest.raises(InputError, match="neither UTF-8 nor GB18030"):
+        read_holidays_file(neither)
     bom = tmp_path / "bom.csv"
     bom.write_bytes("\ufeffdate,kind,name\n2027-01-01,off,元旦\n".encode())
     assert date(2027, 1, 1) in read_holidays_file(bom).years[2027].days_off

@@ -227,6 +227,26 @@ def test_bad_json_lines_are_rejected_rows(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("content", "zh"),
+    [
+        (b"", "沒有表頭；第一行應寫列名 事件,發生時間[,編號]"),
+        ("事件,時間\n會議,2026-10-09\n".encode(), "1：表頭缺少列 發生時間（可寫 occurred_at 或 發生時間）"),
+        (b"event,event,occurred_at\n", "1：列 event 出現了兩次"),
+        (
+            "event,occurred_at\n".encode("utf-16"),
+            "這是 UTF-16 文本；請另存為 CSV UTF-8（Excel）或 編碼 UTF-8（WPS）",
+        ),
+    ],
+)
+def test_unreadable_files_are_said_in_chinese(tmp_path: Path, content: bytes, zh: str) -> None:
+    path = tmp_path / "e.csv"
+    path.write_bytes(content)
+    with pytest.raises(InputError) as caught:
+        load_events(path, SHANGHAI)
+    assert caught.value.message("zh") == f"{path}{'：' if not zh[0].isdigit() else ':'}{zh}"
+
+
+@pytest.mark.parametrize(
     ("content", "message"),
     [
         (b"", "no header row"),

@@ -508,12 +508,20 @@ def _read_text(path: Path) -> str:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        reason = exc.strerror or str(exc)
+        raise InputError(f"{path}: cannot read: {reason}", f"{path}：無法讀取：{reason}") from None
     try:
         return raw.decode("utf-8-sig")  # Excel and Notepad write a byte-order mark
+    except UnicodeDecodeError:
+        pass
+    try:
+        # Chinese Excel and WPS save "CSV" in the system code page: GBK, a subset of GB18030
+        # (as for events and evidence files).
+        return raw.decode("gb18030")
     except UnicodeDecodeError as exc:
         raise InputError(
-            f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8 (Excel: CSV UTF-8; WPS: 編碼 UTF-8)"
+            f"{path}: neither UTF-8 nor GB18030 text (byte {exc.start}); save it as CSV UTF-8",
+            f"{path}：既不是 UTF-8 也不是 GB18030 文本（第 {exc.start} 字節）；請另存為 CSV UTF-8",
         ) from None
 
 
@@ -535,7 +543,7 @@ class _Listed(NamedTuple):
     notice: str
 
 
-_Fail = Callable[[_Listed, str], InputError]
+_Fail = Callable[[_Listed, str, str], InputError]  # (the day, the reason in English, in Chinese)
 
 
 def _parse_date(text: object) -> date | None:
@@ -549,17 +557,21 @@ def _parse_date(text: object) -> date | None:
 
 
 def _year_data(year: int, listed: list[_Listed], notice: str, source: str, fail: _Fail) -> YearData:
-    """Check one year's listed days and build it; ``fail(item, reason)`` makes the error."""
+    """Check one year's listed days and build it; ``fail(item, en, zh)`` makes the error."""
     days_off: dict[date, Special] = {}
     workdays: dict[date, Special] = {}
     for item in listed:
         day = item.day.isoformat()
         if item.day.year != year:
-            raise fail(item, f"{day} is not in {year}")
+            raise fail(item, f"{day} is not in {year}", f"{day} 不在 {year} 年")
         if item.day in days_off or item.day in workdays:
-            raise fail(item, f"{day} is listed twice")
+            raise fail(item, f"{day} is listed twice", f"{day} 列了兩次")
         if item.kind == "work" and item.day.weekday() < 5:
-            raise fail(item, f"{day} is a weekday; only a Saturday or Sunday can be a make-up working day")
+            raise fail(
+                item,
+                f"{day} is a weekday; only a Saturday or Sunday can be a make-up working day",
+                f"{day} 是工作日；調休上班日只能是周六或周日",
+            )
         (days_off if item.kind == "off" else workdays)[item.day] = Special(item.name, item.notice)
     return YearData(year, days_off, workdays, notice=notice, source=source)
 
@@ -654,7 +666,7 @@ def _json_year_data(doc: _JsonDoc, key: str, value: object, source: str) -> Year
             raise doc.error(f"{where}.{member}", "must be a list (write [] if there are none)", key)
         listed.extend(_json_entry(doc, f"{where}.{member}[{i}]", it, kind, key) for i, it in enumerate(items))
 
-    def fail(item: _Listed, reason: str) -> InputError:
+    def fail(item: _Listed, reason: str, _: str) -> InputError:  # the bundled format: English
         return doc.error(item.where, reason, item.anchor)
 
     return _year_data(int(key), listed, notice.strip(), source, fail)
@@ -694,11 +706,11 @@ def _parse_csv(text: str, source: str) -> HolidayData:
     """Rows ``date,kind,name``: kind ``off``/``休`` or ``work``/``班``; ``#`` starts a comment."""
     import csv  # only CSV users pay for it
 
-    def fail(item: _Listed, reason: str) -> InputError:
-        return InputError(f"{source}:{item.where}: {reason}")
+    def fail(item: _Listed, reason: str, reason_zh: str) -> InputError:
+        return InputError(f"{source}:{item.where}: {reason}", f"{source}:{item.where}：{reason_zh}")
 
-    def fail_at(line: int, reason: str) -> InputError:
-        return InputError(f"{source}:{line}: {reason}")
+    def fail_at(line: int, reason: str, reason_zh: str) -> InputError:
+        return InputError(f"{source}:{line}: {reason}", f"{source}:{line}：{reason_zh}")
 
     from obligations.csvtext import allow_cells, delimiter_of
 
@@ -715,17 +727,29 @@ def _parse_csv(text: str, source: str) -> HolidayData:
             continue  # blank, comment or header row
         line = reader.line_num
         if len(cells) not in (2, 3):
-            raise fail_at(line, f"expected date,kind,name but found {len(cells)} columns")
+            raise fail_at(
+                line,
+                f"expected date,kind,name but found {len(cells)} columns",
+                f"應為「日期,類型,名稱」三列，卻有 {len(cells)} 列",
+            )
         day = _parse_date(cells[0])
         if day is None:
-            raise fail_at(line, f"{cells[0]!r} is not a date written YYYY-MM-DD")
+            raise fail_at(
+                line,
+                f"{cells[0]!r} is not a date written YYYY-MM-DD",
+                f"「{cells[0]}」不是 YYYY-MM-DD 格式的日期",
+            )
         kind = _KINDS.get(cells[1].lower())
         if kind is None:
-            raise fail_at(line, f"kind {cells[1]!r} must be off (休) or work (班)")
+            raise fail_at(
+                line,
+                f"kind {cells[1]!r} must be off (休) or work (班)",
+                f"類型「{cells[1]}」應為 休（off）或 班（work）",
+            )
         name = cells[2] if len(cells) == 3 else ""
         by_year.setdefault(day.year, []).append(_Listed(str(line), "", day, kind, name, ""))
     if not by_year:
-        raise fail_at(1, "the file lists no days")
+        raise fail_at(1, "the file lists no days", "文件中沒有列出任何日子")
     return HolidayData({year: _year_data(year, items, "", source, fail) for year, items in by_year.items()})
 
 

@@ -40,4 +40,15 @@ class CalendarDataError(ObligationsError):
 
 
 class InputError(ObligationsError):
-    """An input file (events, evidence, holidays) could not be read at all."""
+    """An input file (events, evidence, holidays) could not be read at all.
+
+    ``str(err)`` is the English message; ``err.message("zh")`` the Chinese one when it was given
+    (``InputError(en, zh)``), else the English.
+    """
+
+    def __init__(self, en: str = "", zh: str = "") -> None:
+        super().__init__(en)
+        self._zh = zh
+
+    def message(self, lang: str = "zh") -> str:
+        return self._zh if lang != "en" and self._zh else str(self)

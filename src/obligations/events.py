@@ -127,9 +127,13 @@ def _decode(path: Path) -> str:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        reason = exc.strerror or str(exc)
+        raise InputError(f"{path}: cannot read: {reason}", f"{path}：無法讀取：{reason}") from None
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(f"{path}: UTF-16 text; save it as CSV UTF-8 (Excel) or 編碼 UTF-8 (WPS)")
+        raise InputError(
+            f"{path}: UTF-16 text; save it as CSV UTF-8 (Excel) or 編碼 UTF-8 (WPS)",
+            f"{path}：這是 UTF-16 文本；請另存為 CSV UTF-8（Excel）或 編碼 UTF-8（WPS）",
+        )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -139,7 +143,8 @@ def _decode(path: Path) -> str:
         return raw.decode("gb18030")
     except UnicodeDecodeError as exc:
         raise InputError(
-            f"{path}: neither UTF-8 nor GB18030 text (byte {exc.start}); save it as CSV UTF-8"
+            f"{path}: neither UTF-8 nor GB18030 text (byte {exc.start}); save it as CSV UTF-8",
+            f"{path}：既不是 UTF-8 也不是 GB18030 文本（第 {exc.start} 字節）；請另存為 CSV UTF-8",
         ) from None
 
 
@@ -177,18 +182,28 @@ def _csv_rows(text: str, path: Path) -> Iterator[_Row]:
             continue
         yield number, _csv_fields(header, cells), delimiter.join(cells)
     if header is None:
-        raise InputError(f"{path}: no header row; the first row must name the columns event,occurred_at[,id]")
+        raise InputError(
+            f"{path}: no header row; the first row must name the columns event,occurred_at[,id]",
+            f"{path}：沒有表頭；第一行應寫列名 事件,發生時間[,編號]",
+        )
 
 
 def _header(cells: Sequence[str], path: Path, number: int) -> list[str | None]:
     columns = [_column_of(cell) if cell.strip() else None for cell in cells]
     for column in set(columns) - {None}:
         if columns.count(column) > 1:
-            raise InputError(f"{path}:{number}: the column {column} is given twice")
+            raise InputError(
+                f"{path}:{number}: the column {column} is given twice",
+                f"{path}:{number}：列 {column} 出現了兩次",
+            )
     missing = [c for c in ("event", "occurred_at") if c not in columns]
     if missing:
         accepted = "; ".join(f"{c}: {' or '.join(COLUMNS[c])}" for c in missing)
-        raise InputError(f"{path}:{number}: the header has no column {', '.join(missing)} ({accepted})")
+        raise InputError(
+            f"{path}:{number}: the header has no column {', '.join(missing)} ({accepted})",
+            f"{path}:{number}：表頭缺少列 {'、'.join(COLUMNS[c][1] for c in missing)}"
+            f"（可寫 {'；'.join(' 或 '.join(COLUMNS[c]) for c in missing)}）",
+        )
     return columns
 
 
