@@ -51,6 +51,8 @@ def test_list_csv(spec: Path) -> None:
     code, out, _ = run("list", "--format", "csv", str(spec))
     assert code == 0
     assert out.splitlines()[0] == "id,schedule,action,subject,agencies,section,quote,file,line"
+    zh = CliRunner().invoke(main, ["--lang", "zh", "list", "--format", "csv", str(spec)])
+    assert zh.stdout.splitlines()[0] == "編號,時間,動作,事項,責任單位,章節,原文,文件,行"  # no English among them
 
 
 def test_lint_clean_exits_zero(spec: Path) -> None:
@@ -232,3 +234,21 @@ def test_explain_says_when_holiday_data_cuts_the_list_short(tmp_path: Path) -> N
         f"next due  no holiday data for {last + 1}: none can be listed "
         "(give it with --holidays FILE, or add --estimate)"
     )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["due", "--agency", ""],
+        ["check", "specs/haimen-2017", "--agency", " ", "--evidence", "docs/examples/evidence-2026-10.csv"],
+        ["evidence", "list", "--agency", ""],
+        ["explain", "HM-4404", "--count", "0"],
+    ],
+)
+def test_an_empty_filter_or_a_count_below_one_is_a_usage_error(
+    args: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # --agency "" used to mean every agency, and --count -1 none: say so instead.
+    monkeypatch.chdir(Path(__file__).resolve().parents[1])
+    code, _, err = run(*args)
+    assert code == 2 and ("must not be empty" in err or "is not in the range x>=1" in err), err

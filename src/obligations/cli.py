@@ -208,7 +208,13 @@ def _position(d: Any) -> tuple[str, int, int, str]:
     default=None,
     help="List the due dates from this day (default: today in the spec's time zone).",
 )
-@click.option("--count", default=5, show_default=True, help="How many next due dates to list.")
+@click.option(
+    "--count",
+    default=5,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="How many next due dates to list.",
+)
 @holidays_option
 @estimate_option
 @click.pass_obj

@@ -20,6 +20,7 @@ from obligations.cli_options import (
     calendar_option,
     estimate_option,
     holidays_option,
+    not_blank,
     write_whole,
 )
 from obligations.render_due import estimate_note, estimated_suffix, simple_table
@@ -115,7 +116,9 @@ def _check_options(command: Callable[..., Any]) -> Callable[..., Any]:
             default=None,
             help="Check as of this day or instant (default: now). A date alone means its end.",
         ),
-        click.option("--agency", default=None, help="Only this agency (any script, any alias)."),
+        click.option(
+            "--agency", default=None, callback=not_blank, help="Only this agency (any script, any alias)."
+        ),
         holidays_option,
         estimate_option,
         calendar_option,

@@ -16,7 +16,13 @@ from typing import TYPE_CHECKING, NoReturn, ParamSpec
 
 import click
 
-from obligations.cli_options import calendar_option, estimate_option, holidays_option, year_problem
+from obligations.cli_options import (
+    calendar_option,
+    estimate_option,
+    holidays_option,
+    not_blank,
+    year_problem,
+)
 
 if TYPE_CHECKING:
     from obligations.calendar import HolidayCalendar, Special, TableCalendar, YearData
@@ -404,7 +410,10 @@ def _collector_paused(command: Callable[P, None]) -> Callable[P, None]:
     help="The day to count from (default: today in the spec's zone).",
 )
 @click.option(
-    "--agency", default=None, help="Only this agency: its name, full name or an alias, either script."
+    "--agency",
+    default=None,
+    callback=not_blank,
+    help="Only this agency: its name, full name or an alias, either script.",
 )
 @click.option(
     "--events", "events_file", type=click.Path(), default=None, help="Events file: what happened when."

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
-from obligations.cli_options import keep_existing
+from obligations.cli_options import keep_existing, not_blank
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -126,7 +126,9 @@ _as_of_option = click.option(
 def _filter_options(f: Any) -> Any:
     for option in reversed(
         [
-            click.option("--agency", default=None, help="Only this agency (either script)."),
+            click.option(
+                "--agency", default=None, callback=not_blank, help="Only this agency (either script)."
+            ),
             click.option("--obligation", default=None, help="Only this obligation id."),
             click.option("--subject", default=None, help="Only this subject (either script)."),
             click.option("--from", "start", callback=_date_callback, default=None, help="From this date."),

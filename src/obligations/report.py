@@ -40,7 +40,7 @@ def render_obligations(obligations: Sequence[Obligation], fmt: str, lang: str) -
     headers = _LIST_HEADERS["en" if lang == "en" else "zh"]
     if fmt == "csv":
         return to_csv(
-            [*headers, "quote", "file", "line"],
+            [*headers, *(("quote", "file", "line") if lang == "en" else ("原文", "文件", "行"))],
             [
                 [*r, ob.source.quote, ob.source.file, str(ob.source.line)]
                 for r, ob in zip(rows, obligations, strict=True)
