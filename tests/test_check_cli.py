@@ -306,3 +306,12 @@ def test_no_evidence_and_no_ledger_is_said_in_the_users_language(tmp_path: Path)
     )
     en = CliRunner().invoke(main, ["--lang", "en", *args])
     assert en.stderr.splitlines()[-1] == f"Error: no --evidence given and no evidence ledger at {db}"
+
+
+def test_an_unreadable_evidence_file_is_said_as_due_says_errors(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.csv"
+    args = ["check", str(ROOT / "specs/haimen-2017"), "--evidence", str(missing), "--as-of", "2026-10-31"]
+    zh = CliRunner().invoke(main, ["--lang", "zh", *args])
+    assert (zh.exit_code, zh.stderr) == (3, f"錯誤：{missing}：文件不存在\n")
+    en = CliRunner().invoke(main, ["--lang", "en", *args])
+    assert (en.exit_code, en.stderr) == (3, f"error: {missing}: no such file\n")

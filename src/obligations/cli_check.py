@@ -41,11 +41,6 @@ def _lang() -> str:
     return str(getattr(obj, "lang", "zh"))
 
 
-def _fail(message_en: str, message_zh: str) -> NoReturn:
-    click.echo(message_en if _lang() == "en" else message_zh, err=True)
-    sys.exit(EXIT_INVALID)
-
-
 class _AsOf(DateTimeInRange):
     """``--as-of``: a date alone is the end of that day (截至10月31日 includes the 31st), as for
     ``evidence add``; with a time, that minute. A wall time, read in the spec's zone later."""
@@ -209,8 +204,10 @@ def _known_agency(spec: Spec, agency: str) -> None:
 
 
 def _input_failure(err: InputError) -> NoReturn:
-    message = getattr(err, "message", None)
-    _fail(str(err), message("zh") if callable(message) else str(err))
+    """An unreadable evidence, events or holidays file: said as ``due`` says it (exit 3)."""
+    from obligations.cli_due import _input_error
+
+    _input_error(_lang(), err)
 
 
 def _one_spec(specs: Sequence[Spec]) -> Spec:
