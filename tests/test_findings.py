@@ -351,3 +351,15 @@ def test_the_summary_accounts_for_every_row_with_or_without_an_agency(
             assert summary[status.value] == listed.count(status.value)
     if agency is None:
         assert summary["unmatched"] == listed.count("unmatched")
+
+
+def test_a_standing_list_put_up_before_the_checked_range_is_on_display_in_it() -> None:
+    # 長期: met by a publication any time before the due instant (the first day checked), as an
+    # evaluator finds a list put up long ago; before, such a row was unmatched and the duty missing.
+    spec = compile_text("[S1] 長期 公示 名單 by 甲局\n", "s.obl").spec
+    assert spec is not None
+    early = rec("S1", "甲局", pendulum.datetime(2026, 9, 1, 10, tz=TZ))
+    result = check_records(spec, [early], start=START, as_of=AS_OF)
+    [finding] = [f for f in result.findings if f.status is not Status.PENDING]
+    assert (finding.status, finding.evidence) == (Status.ON_TIME, (early,))
+    assert result.unmatched == 0

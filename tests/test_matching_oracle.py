@@ -97,7 +97,7 @@ def _opens(occ: Occurrence) -> pendulum.DateTime | None:
     if occ.trigger is not None:
         happened = occ.trigger.occurred_at
         return None if occ.due < happened else happened  # a lead before an event: any time before
-    if occ.period_start is None or occ.period_end is None:
+    if occ.period_start is None or occ.period_end is None or occ.obligation.schedule.kind == "standing":
         return None  # once and standing duties
     first = _start_of(occ.period_start)
     if occ.due >= first:

@@ -433,8 +433,10 @@ class _Matcher:
                     self._keep.append(instant)
                 walls[k] = wall
         opens: Iterable[int | None]
-        if series.triggers is None and series.period_starts is None:
-            opens = itertools.repeat(None)  # once and standing duties: any time before the due instant
+        if series.triggers is None and (series.period_starts is None or series.rule == "standing"):
+            # once and standing duties: any time before the due instant (a list put on display
+            # long before the checked range is on display in it)
+            opens = itertools.repeat(None)
         else:
             opens = list(map(self._opens, itertools.repeat(series), itertools.count(), walls))
         return walls, opens
