@@ -143,7 +143,8 @@ class _Slot:
 def oracle(spec: Spec, records: Sequence[EvidenceRecord], as_of: pendulum.DateTime) -> Counter[Any]:
     ahead = as_of.date() + dt.timedelta(days=1)
     occs = spec.occurrences(START, as_of.date(), events=EVENTS)
-    occs += spec.occurrences(ahead, as_of.date() + dt.timedelta(days=400), events=EVENTS)
+    later = spec.occurrences(ahead, as_of.date() + dt.timedelta(days=400), events=EVENTS)
+    occs += [o for o in later if o.obligation.schedule.kind != "standing"]  # due once, the first day
     series: dict[tuple[str, str], list[_Slot]] = {}
     for occ in sorted(occs, key=lambda o: (o.due, o.obligation.id, o.agency)):
         slot = _Slot(occ)

@@ -175,6 +175,8 @@ def _pending_series(
 
     groups: dict[dt.timedelta, list[Obligation]] = {}
     for ob in spec.obligations:
+        if ob.schedule.kind == "standing":
+            continue  # due once, on the first day checked (in the main range): nothing falls due later
         groups.setdefault(_horizon(ob), []).append(ob)
     first = as_of + dt.timedelta(days=1)
     out: list[DueSeries] = []
