@@ -633,6 +633,84 @@ def test_a_duty_stated_twice_is_merged() -> None:
     assert draft.count("> 集中公開部門決算。") == 1 and draft.count("> 各部門要做好部門決算公開工作。") == 1
 
 
+def _body(draft: str) -> list[str]:
+    """The draft from its first section on: sections, obligations, quotes and comments."""
+    lines = draft.splitlines()
+    return lines[next(i for i, line in enumerate(lines) if line.startswith("§")) :]
+
+
+def test_roll_rule_of_the_sentence() -> None:
+    text = """
+        一、財政
+        每月8日前公布財政收支月報，遇節假日順延。每月10日前公布稅收收入月報，遇節假日不順延。特別重大突發事件5小時內發布權威信息，遇節假日順延。(縣財政局負責落實)
+        """
+    draft, spec = _drafted(text)
+    assert _body(draft) == [
+        "§ 一 財政",
+        "每月 8日前 公布 財政收支月報 by 縣財政局 遇節假日順延",
+        "> 每月8日前公布財政收支月報，遇節假日順延。",
+        "每月 10日前 公布 稅收收入月報 by 縣財政局 不順延",
+        "> 每月10日前公布稅收收入月報，遇節假日不順延。",
+        "事件 特別重大突發事件 後 5小時內 發布 權威信息 by 縣財政局",  # hours cannot roll (E212)
+        "> 特別重大突發事件5小時內發布權威信息，遇節假日順延。",
+        "# 責任分工：(縣財政局負責落實)",
+    ]
+    assert _schedule(spec, "公布", "財政收支月報")["roll"] is True
+
+
+def test_deadlines_after_the_period() -> None:
+    text = """
+        一、統計
+        每季度期後15日內公布統計資料。每季度結束後15個工作日內公布藥品質量公告。會議結束後5日內公開會議決定。(縣財政局負責落實)
+        """
+    draft, spec = _drafted(text)
+    assert _body(draft) == [
+        "§ 一 統計",
+        "每季度 期後 15日內 公布 統計資料 by 縣財政局",
+        "> 每季度期後15日內公布統計資料。",
+        "每季度 期後 15個工作日內 公布 藥品質量公告 by 縣財政局",
+        "> 每季度結束後15個工作日內公布藥品質量公告。",
+        "事件 會議結束後 後 5日內 公開 會議決定 by 縣財政局",  # an event, not the end of a period
+        "> 會議結束後5日內公開會議決定。",
+        "# 責任分工：(縣財政局負責落實)",
+    ]
+    deadline = _schedule(spec, "公布", "藥品質量公告")["deadline"]
+    assert deadline == {"kind": "after_period", "working_days": 15}
+
+
+def test_next_period_deadline_of_the_duty_just_stated() -> None:
+    text = """
+        一、統計
+        每月公布上月統計數據，于次月10日前公開。每年次年7月1日前公開部門決算。(縣財政局負責落實)
+        """
+    draft, spec = _drafted(text)
+    assert _body(draft) == [
+        "§ 一 統計",
+        "每月 次月 10日前 公布 上月統計數據 by 縣財政局",
+        "> 每月公布上月統計數據，于次月10日前公開。",
+        "每年 次年 7月1日前 公開 部門決算 by 縣財政局",
+        "> 每年次年7月1日前公開部門決算。",
+        "# 責任分工：(縣財政局負責落實)",
+    ]
+    assert _schedule(spec, "公布", "上月統計數據")["deadline"] == {"kind": "next_period_day", "day": 10}
+
+
+def test_tail_of_a_short_paragraph_under_a_numbered_heading() -> None:
+    text = """
+        一、財政
+        （一）月報。每月8日前公布財政收支月報。（縣財政局負責落實）
+        """
+    draft = _drafted(text)[0]
+    assert _body(draft) == [
+        "§ 一 財政",
+        "",
+        "§ 一(一) 月報",
+        "每月 8日前 公布 財政收支月報 by 縣財政局",
+        "> 每月8日前公布財政收支月報。",
+        "# 責任分工：（縣財政局負責落實）",
+    ]
+
+
 # ---- extension point and command line -----------------------------------------------------------------
 
 

@@ -190,9 +190,12 @@ def action_words() -> tuple[str, ...]:
 class When:
     """A timing, before it is written as spec syntax.
 
-    kind: periodic | count | event | prompt | after_prompt | standing | realtime | once | vague |
-    regularly | same_day | sync | lead_event | statutory (法定: 信息形成或變更 後 20個工作日內).
-    ``lag`` is the time limit of an event, the lead of a periodic duty or of a lead_event."""
+    kind: periodic | count | event | prompt | after_prompt | after_period | standing | realtime |
+    once | vague | regularly | same_day | sync | lead_event | statutory (法定: 信息形成或變更 後
+    20個工作日內).
+    ``lag`` is the time limit of an event or after the period (after_period), the lead of a
+    periodic duty or of a lead_event. ``next_period``: day and month are of the next period
+    (次月10日前)."""
 
     kind: str
     every: Every | None = None
@@ -204,6 +207,7 @@ class When:
     month: int | None = None
     weekday: int | None = None
     ref: str | None = None
+    next_period: bool = False
 
 
 STATUTORY = When("statutory")
@@ -232,6 +236,7 @@ class Draft:
     actors: str = ""  # 督促指導X做好…: X (Simplified), whose supervisor owes the duty
     extension: tuple[int, Unit] | None = None  # 可延長
     sentence: str = ""  # the sentence it came from (Simplified), for assigning agencies
+    roll: bool | None = None  # 遇節假日順延 / 不順延, when the text says so
 
 
 _NAME_STRIP = " \t\u3000\n·•●▪◆★※，、,.。;；:：!！?？"
@@ -404,12 +409,16 @@ class DraftWriter:
             return syn.Period(every, None, regularly, _SPAN)
 
         match w.kind:
-            case "periodic" | "after_prompt" | "count" | "regularly":
+            case "periodic" | "after_prompt" | "after_period" | "count" | "regularly":
                 deadline: Any = None
                 if w.kind == "after_prompt":
                     deadline = syn.AfterPeriod(syn.Prompt(_SPAN), _SPAN)
+                elif w.kind == "after_period":
+                    assert w.lag is not None
+                    deadline = syn.AfterPeriod(dur(w.lag), _SPAN)
                 elif w.day is not None:
-                    deadline = syn.DayOfPeriod(w.day, w.month, _SPAN)
+                    day = syn.NextPeriodDay if w.next_period else syn.DayOfPeriod
+                    deadline = day(w.day, w.month, _SPAN)
                 elif w.weekday is not None:
                     deadline = syn.WeekdayOfPeriod(w.weekday, _SPAN)
                 count = syn.Count(w.count, _SPAN) if w.kind == "count" and w.count else None
@@ -468,6 +477,8 @@ class DraftWriter:
         channels = [clean_name(c) for c in ob.channels if clean_name(c)]
         if channels:
             clauses.append(syn.Channels(tuple(syn.Name(c, "", _SPAN) for c in channels), _SPAN))
+        if ob.roll is not None:
+            clauses.append(syn.Roll(ob.roll, _SPAN))
         if ob.display:
             clauses.append(syn.Display(syn.Duration(ob.display[0], ob.display[1], _SPAN), _SPAN))
         if ob.extension:
@@ -803,6 +814,7 @@ _LEAD_INS = (
     "针对",
     "围绕",
     "因地制宜",
+    "于",
 )
 _LEAD_RE = re.compile("^(?:" + "|".join(sorted(_LEAD_INS, key=len, reverse=True)) + ")")
 _TRAIL_RE = re.compile(
@@ -868,13 +880,23 @@ def _timing_re() -> re.Pattern[str]:
     flags.update(_RUNNING_VAGUE)
     flags.update(_UNMAPPED)
     flags.update({"年底", "年末"})
+
+    def either(*terms: str) -> str:
+        return "|".join(re.escape(w) for term in terms for w in words.get(term, ()))
+
+    periods = "|".join(re.escape(w) for w, _ in _period_words())
     alternatives = [
         r"(?P<wk>每[周週](?P<wd>[一二三四五六日天]))",
+        # 期後15日內, or 每季度結束後15個工作日內: 結束後 only right after a period (會議結束後 is an event)
+        rf"(?P<ap>(?:(?P<ap_every>{periods})\s*(?:结束后|结束之后)|{either('AFTER_PERIOD')})"
+        rf"\s*(?P<an>{NUM})\s*(?P<au>{UNIT_RE})(?:内|以内))",
+        rf"(?P<nx>(?:(?:{either('NEXT_MONTH')})\s*|(?:{either('NEXT_YEAR')})\s*(?P<nm>\d{{1,2}})\s*月\s*)"
+        r"(?P<nd>\d{1,2})\s*[日号](?:前|之前|以前))",
         r"(?P<dl>(?:(?P<dm>\d{1,2})\s*月\s*)?(?P<dd>\d{1,2})\s*[日号](?:前|之前|以前))",
         rf"(?P<dur>(?:最迟)?(?P<n>{NUM})\s*(?P<u>{UNIT_RE})(?:内|以内))",
         rf"(?P<lead>提前(?:至)?(?P<ln>{NUM})\s*(?P<lu>{UNIT_RE}))",
         rf"(?P<cnt>(?:至少|不少于)(?:进行|开展|组织)?\s*(?P<cn>{NUM})\s*次)",
-        "(?P<period>" + "|".join(re.escape(w) for w, _ in _period_words()) + ")",
+        f"(?P<period>{periods})",
         "(?P<flag>" + "|".join(re.escape(w) for w in sorted(flags, key=lambda f: (-len(f), f))) + ")",
     ]
     return re.compile("|".join(alternatives))
@@ -884,7 +906,7 @@ def _timing_re() -> re.Pattern[str]:
 class _Found:
     start: int
     end: int
-    kind: str  # wk dl dur lead cnt period flag
+    kind: str  # wd dl nx ap dur lead cnt period flag
     text: str
     value: Any = None
 
@@ -892,9 +914,18 @@ class _Found:
 def timing_tokens(h: str) -> list[_Found]:
     out = []
     for m in _timing_re().finditer(h):
-        kind = next(k for k in ("wk", "dl", "dur", "lead", "cnt", "period", "flag") if m.group(k))
+        kind = next(k for k in ("wk", "ap", "nx", "dl", "dur", "lead", "cnt", "period", "flag") if m.group(k))
         value: Any = None
-        if kind == "wk":
+        start = m.start()
+        if kind == "ap":
+            value = duration(m.group("an"), m.group("au"))
+            if m.group("ap_every"):
+                start = m.end("ap_every")
+                period = m.group("ap_every")
+                out.append(_Found(m.start(), start, "period", period, dict(_period_words())[period]))
+        elif kind == "nx":
+            value = (int(m.group("nd")), int(m.group("nm")) if m.group("nm") else None)
+        elif kind == "wk":
             kind, value = "period", Every.WEEK
             out.append(
                 _Found(
@@ -911,9 +942,9 @@ def timing_tokens(h: str) -> list[_Found]:
             value = cn_number(m.group("cn"))
         elif kind == "period":
             value = dict(_period_words())[m.group(0)]
-        if kind in ("dur", "lead", "cnt") and value is None:
+        if kind in ("ap", "dur", "lead", "cnt") and value is None:
             continue
-        out.append(_Found(m.start(), m.end(), kind, m.group(0), value))
+        out.append(_Found(start, m.end(), kind, h[start : m.end()], value))
     return out
 
 
@@ -925,6 +956,11 @@ def when_from(tokens: Sequence[_Found], trigger: str | None) -> tuple[When | Non
     periods = [t.value for t in tokens if t.kind == "period"]
     count = next((t.value for t in tokens if t.kind == "cnt"), None)
     words = grammar_words()
+    after = next((t.value for t in tokens if t.kind == "ap"), None)
+    if after is not None and periods:
+        return When("after_period", every=periods[0], lag=after), notes
+    if after is not None or ("nx" in kinds and not periods):
+        notes.append("原文的期限（期後…內、次月…前）沒有週期，已略去，請核對")
     if "dur" in kinds:
         lag = next(t.value for t in tokens if t.kind == "dur")
         if trigger is None:
@@ -938,16 +974,29 @@ def when_from(tokens: Sequence[_Found], trigger: str | None) -> tuple[When | Non
         if flags & set(words.get("PROMPTLY", ())):
             return When("after_prompt", every=periods[0]), notes
         weekday = next((t.value for t in tokens if t.kind == "wd"), None)
-        day, month = next((t.value for t in tokens if t.kind == "dl"), (None, None))
+        deadline = next((t for t in tokens if t.kind in ("dl", "nx")), None)
+        day, month = deadline.value if deadline is not None else (None, None)
         fits = (periods[0] is Every.MONTH and month is None) or (
             periods[0] is Every.YEAR and month is not None
         )
         if day is not None and not fits:
             notes.append("期限與週期不相配，已略去，請核對")
-            day = month = None
+            day = month = deadline = None
         if weekday is not None and periods[0] is not Every.WEEK:
             weekday = None
-        return When("periodic", every=periods[0], lag=lead, day=day, month=month, weekday=weekday), notes
+        next_period = deadline is not None and deadline.kind == "nx"
+        return (
+            When(
+                "periodic",
+                every=periods[0],
+                lag=lead,
+                day=day,
+                month=month,
+                weekday=weekday,
+                next_period=next_period,
+            ),
+            notes,
+        )
     if flags & set(words.get("REALTIME", ())):
         return When("realtime"), notes
     if flags & set(words.get("STANDING", ())):
@@ -1052,6 +1101,17 @@ def _heading(line_h: str) -> tuple[int, str, int] | None:
         number = m.group(1) if level in (0, 2) else f"({m.group(1)})"
         return level, number, m.start(2)
     return None
+
+
+def _title_only(line_h: str) -> bool:
+    """A heading line that _extract_rules reads as a title and nothing else (no 。, short). Only
+    such a line has no tail: a short paragraph opening with a heading has a body that a tail
+    closes (（一）月報。每月8日前公布…。（縣財政局負責落實）)."""
+    heading = _heading(line_h)
+    if heading is None:
+        return False
+    rest = line_h[heading[2] :]
+    return "。" not in rest and len(rest) <= 60
 
 
 def _split(text: str, seps: str) -> list[tuple[int, int]]:
@@ -1418,7 +1478,9 @@ def _strip_post(o: str, h: str) -> tuple[str, str]:
     changed = True
     while changed and h:
         changed = False
-        m = _TRAIL_RE.search(h) or re.search(r"[，,、\s]+$", h)
+        # 公布財政收支月報遇節假日順延: the roll rule is the sentence's (see _roll), not the object's
+        roll = re.search(rf"[（(]?(?:{_roll_re().pattern})[）)]?$", h)
+        m = _TRAIL_RE.search(h) or re.search(r"[，,、\s]+$", h) or roll
         if m and m.start() < len(h):
             o, h, changed = o[: m.start()], h[: m.start()], True
     return o.strip(), h.strip()
@@ -1680,15 +1742,41 @@ def _sentence_duties(sent_o: str, sent_h: str, ctx: _Context) -> list[Draft]:
         if clause_h.startswith("围绕") and state.goal is None:
             # 圍繞年內實現X目標,匯總形成并統一公布Y: Y is the means to the goal, due with it
             state.goal = next((ob.when for ob in made if ob.when.kind == "once"), None)
+    roll = _roll(sent_h)
     for ob in out:
         ob.quotes = [sent_o.strip()]
         ob.sentence = sent_h
+        if roll is not None and _can_roll(ob.when):
+            ob.roll = roll
 
         written = _GENRE_VERBS.get(_hans(ob.action))
         if written is not None and _hans(ob.action) not in action_words():  # until the vocabulary has it
             ob.notes.append(f"原文「{ob.action}」：語言詞表沒有這個動作，暫寫作「{written}」")
             ob.action = ctx.writer.script_text(written)
     return out
+
+
+@cache
+def _roll_re() -> re.Pattern[str]:
+    """The grammar's roll clauses (遇節假日順延, 不順延) and running-text spellings of them."""
+    words = grammar_words()
+    spelled = [re.escape(w) for w in (*words.get("ROLL", ()), *words.get("NO_ROLL", ()))]
+    return re.compile("|".join([r"遇(?:法定)?节假日(?:则|应|依次)?不?顺延", "不予顺延", *spelled]))
+
+
+def _roll(h: str) -> bool | None:
+    """遇節假日順延 (True) or 不順延 (False) in a sentence, else None: the text's own roll rule."""
+    said = [m.group(0) for m in _roll_re().finditer(h)]
+    return not any("不" in w for w in said) if said else None
+
+
+def _can_roll(when: When) -> bool:
+    """Whether the language keeps a roll rule for a timing: periodic and event schedules only (a
+    count, 長期, 年底前 have none), and not with hours (an exact instant: E212 for a limit, W408
+    for a lead)."""
+    if when.kind not in ("periodic", "after_period", "after_prompt", "event", "prompt", "statutory"):
+        return False
+    return when.lag is None or when.lag[1] is not Unit.HOUR
 
 
 # 「建立/健全X公開機制」: a mechanism to publish X.
@@ -1736,6 +1824,8 @@ def _no_duty_clause(
     """A clause without a duty: a timing to carry (按省要求,公布…), a topic (對X,…公開), one more
     item of the previous duty's object (公開A;B / 公開A,以及B / 公開A,B), or a noun phrase an
     object-less verb may refer to (落實好X制度,并向社會公布)."""
+    if not has_verb and _roll_re().search(h):
+        return  # 遇節假日順延: a clause of the sentence's duties (see _roll), not a noun phrase
     tokens = timing_tokens(h)
     rest_h = h
     for t in sorted(tokens, key=lambda f: -f.start):
@@ -1875,6 +1965,20 @@ def _sync_with_previous(state: _SentenceState, ctx: _Context) -> Draft | None:
     return prev
 
 
+def _deadline_of_previous(tokens: Sequence[_Found], state: _SentenceState) -> bool:
+    """Whether an object-less clause that only says by when (于次月10日前公開) gave its deadline
+    to the duties of the clause before, which have a period and no deadline of their own."""
+    if not tokens or any(t.kind not in ("dl", "nx", "ap") for t in tokens):
+        return False
+    previous = [ob for n, ob in state.last if n == state.clause - 1]
+    bare = [ob for ob in previous if ob.when == When("periodic", every=ob.when.every)]
+    for ob in bare:
+        when, notes = when_from([_Found(0, 0, "period", "", ob.when.every), *tokens], None)
+        ob.when = when or ob.when
+        ob.notes += notes
+    return bool(bare)
+
+
 def _clause_duties(o: str, h: str, units: list[_Unit], state: _SentenceState, ctx: _Context) -> list[Draft]:
     out: list[Draft] = []
     chain: list[_Found] = []
@@ -1953,6 +2057,8 @@ def _clause_duties(o: str, h: str, units: list[_Unit], state: _SentenceState, ct
         if u.verb in _REPLY and not obj_h and own_dur is None and _on_request(state, ctx):
             out.extend(_on_request_duties(verb_o, state, ctx, channels))
             continue
+        if not obj_h and _deadline_of_previous(tokens, state):
+            continue  # 每月公布上月統計數據,于次月10日前公開: no duty of its own
         if not obj_h and u.light is not None and u.verb in _ACTIVITY:
             obj_o = obj_h = verb_o  # 年內至少開展2次督查: 開展 督查
             verb_o = o[u.light[0] : u.light[1]]
@@ -2327,7 +2433,7 @@ def _extract_rules(text: str, source_name: str, registry: Registry | None = None
     # Tails first, so that agencies named in tails are known when sentences name them.
     tails: list[tuple[_Tail | None, int]] = []
     for o, h in zip(paras_o, paras_h, strict=True):
-        tail, cut = _parse_tail(o, h) if not _is_heading(h) or len(h) > 60 else (None, len(o))
+        tail, cut = _parse_tail(o, h) if not _title_only(h) else (None, len(o))
         tails.append((tail, cut))
         if tail:
             for name, name_h in zip(tail.names, tail.hans, strict=True):
