@@ -315,3 +315,33 @@ def test_an_unreadable_evidence_file_is_said_as_due_says_errors(tmp_path: Path) 
     assert (zh.exit_code, zh.stderr) == (3, f"錯誤：{missing}：文件不存在\n")
     en = CliRunner().invoke(main, ["--lang", "en", *args])
     assert (en.exit_code, en.stderr) == (3, f"error: {missing}: no such file\n")
+
+
+def test_check_rounds_lateness_halves_up_and_shows_what_decided_a_count(tmp_path: Path) -> None:
+    # 2 days 6 hours late is 2.3 in the table, the CSV, the report and the HTML alike (Python's
+    # round() of the float gave 2.2); a count met late shows the publication that completed it.
+    spec = tmp_path / "s.obl"
+    spec.write_text(
+        "[H] 事件 突發事件 後 5小時內 發布 權威信息 by 甲局\n[C] 每月 至少2次 開展 檢查 by 乙局\n",
+        encoding="utf-8",
+    )
+    events = tmp_path / "events.csv"
+    events.write_text("event,occurred_at\n突發事件,2026-10-01 10:00\n", encoding="utf-8")
+    evidence = tmp_path / "e.csv"
+    evidence.write_text(
+        "obligation,agency,published_at,period\n"
+        "H,甲局,2026-10-03 21:00,\n"  # due 10-01 15:00: 2.25 days late
+        "C,乙局,2026-09-10 10:00,\n"
+        "C,乙局,2026-10-02 10:00,2026-09\n",  # September's second, after its end
+        encoding="utf-8",
+    )
+    args = ["--lang", "en", "check", str(spec), "--evidence", str(evidence), "--events", str(events)]
+    args += ["--from", "2026-09-01", "--as-of", "2026-10-05"]
+    table = CliRunner().invoke(main, args).stdout
+    assert "late      H     甲局      2026-10-01 15:00  2026-10-03 21:00            2.3" in table
+    assert "late      C     乙局      2026-09-30 23:59  2026-10-02 10:00            1.4" in table
+    rows = list(csv.DictReader(io.StringIO(CliRunner().invoke(main, [*args, "--format", "csv"]).stdout)))
+    assert [(r["id"], r["published"], r["late (days)"]) for r in rows if r["status"] == "late"] == [
+        ("C", "2026-10-02 10:00", "1.4"),
+        ("H", "2026-10-03 21:00", "2.3"),
+    ]

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     import pendulum
 
     from obligations.errors import InputError
-    from obligations.evidence import LoadResult
+    from obligations.evidence import EvidenceRecord, LoadResult
     from obligations.findings import CheckResult, Finding
     from obligations.model import Spec
 
@@ -330,6 +330,19 @@ def status_label(status: str, lang: str) -> str:
     return status if lang == "en" else _STATUS_ZH.get(status, status)
 
 
+def _deciding(f: Finding) -> EvidenceRecord | None:
+    """The publication a row shows: the first, or for a count duty met (on time or late) the N-th,
+    which decided it and from which its lateness is measured."""
+    if not f.evidence:
+        return None
+    need = f.occurrence.min_count if f.occurrence is not None else 1
+    from obligations.findings import Status
+
+    if f.status in (Status.ON_TIME, Status.LATE) and 1 < need <= len(f.evidence):
+        return f.evidence[need - 1]
+    return f.evidence[0]
+
+
 _DETAIL_ZH = {
     "no obligation of this spec has this id or subject": "本規範中沒有此編號或事項",
     "no occurrence of this obligation in the checked range": "檢查範圍內沒有此義務的到期項",
@@ -337,8 +350,12 @@ _DETAIL_ZH = {
 
 
 def _row(f: Finding, lang: str, spec: Spec | None = None) -> list[str]:
-    published = f.evidence[0].published_at.strftime("%Y-%m-%d %H:%M") if f.evidence else ""
-    late = f"{f.lateness.total_seconds() / 86400:.1f}" if f.lateness is not None else ""
+    from obligations.compliance import lateness_days
+
+    deciding = _deciding(f)
+    published = deciding.published_at.strftime("%Y-%m-%d %H:%M") if deciding else ""
+    days = lateness_days(f) if f.lateness is not None else None  # halves up, as report and HTML
+    late = f"{days:.1f}" if days is not None else ""
     ob = f.occurrence.obligation if f.occurrence else (spec.obligation(f.obligation) if spec else None)
     subject = ob.subject if ob else (f.evidence[0].subject or "" if f.evidence else "")
     detail = f.detail if lang == "en" else _DETAIL_ZH.get(f.detail, f.detail)
