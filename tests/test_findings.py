@@ -363,3 +363,46 @@ def test_a_standing_list_put_up_before_the_checked_range_is_on_display_in_it() -
     [finding] = [f for f in result.findings if f.status is not Status.PENDING]
     assert (finding.status, finding.evidence) == (Status.ON_TIME, (early,))
     assert result.unmatched == 0
+
+
+LONDON_RT = """時區：Europe/London
+[RT] 實時（間隔不超過6小時） 發布 空氣質量 by 環保局
+"""
+
+
+@pytest.mark.parametrize(
+    ("day", "updates", "expected"),
+    [
+        # 25 October: the clocks go back, the day has 25 hours; 00:00 BST to 06:00 GMT is 7 hours
+        (dt.date(2026, 10, 25), ["00:00", "06:00", "12:00", "18:00"], ("gap", "7.0h")),
+        (dt.date(2026, 10, 25), ["05:30", "11:00", "17:00", "22:00"], ("gap", "6.5h")),
+        # 29 March: the clocks go forward, the day has 23 hours; 00:00 GMT to 07:00 BST is 6 hours
+        (dt.date(2026, 3, 29), ["00:00", "07:00", "13:00", "19:00"], ("on_time", "")),
+    ],
+)
+def test_real_time_gaps_are_measured_in_real_hours(
+    day: dt.date, updates: list[str], expected: tuple[str, str]
+) -> None:
+    spec = compile_text(LONDON_RT, "l.obl").spec
+    assert spec is not None
+    tz = "Europe/London"
+    rows = [
+        rec("RT", "環保局", pendulum.parse(f"{day} {u}", tz=tz))  # type: ignore[arg-type]
+        for u in updates
+    ]
+    end = pendulum.datetime(day.year, day.month, day.day, 23, 59, 59, 999999, tz=tz)
+    result = check_records(spec, rows, start=day, as_of=end)
+    [found] = [f for f in result.findings if f.due and f.due.date() == day]
+    assert (found.status.value, found.detail) == expected
+
+
+def test_a_real_time_day_not_over_is_pending_until_a_gap_opens(spec: Spec) -> None:
+    # At noon, updates at 01:00 and 06:00 leave no gap over six hours yet: the day is undecided.
+    noon = pendulum.datetime(2026, 10, 20, 12, tz=TZ)
+    rows = [rec("R", "環保局", at(10, 20, 1)), rec("R", "環保局", at(10, 20, 6))]
+    result = check_records(spec, rows, start=dt.date(2026, 10, 20), as_of=noon)
+    [today] = [f for f in result.findings if f.obligation == "R" and f.due and f.due.date() == noon.date()]
+    assert today.status is Status.PENDING
+    later = check_records(spec, rows, start=dt.date(2026, 10, 20), as_of=noon.add(hours=1))  # 13:00
+    [today] = [f for f in later.findings if f.obligation == "R" and f.due and f.due.date() == noon.date()]
+    assert (today.status, today.detail) == (Status.GAP, "7.0h")

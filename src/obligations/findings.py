@@ -365,7 +365,14 @@ class _Series:
 
 
 _new_finding = _unchecked(Finding)  # Finding(*every field): there is nothing to check
-_elapsed = dt.datetime.__sub__  # a plain timedelta; pendulum's subtraction builds an Interval
+_minus = dt.datetime.__sub__  # a plain timedelta; pendulum's subtraction builds an Interval
+
+
+def _elapsed(later: dt.datetime, earlier: dt.datetime) -> dt.timedelta:
+    """``later - earlier`` as lived. Python subtracts two times that share one tzinfo as wall
+    times, so across a clock change (Europe/London, 25 October) an hour would be lost or gained:
+    both are taken to UTC first."""
+    return _minus(later.astimezone(dt.UTC), earlier.astimezone(dt.UTC))
 _US = 1_000_000
 _DAY_US = 86_400 * _US
 
@@ -782,25 +789,34 @@ class _Matcher:
         elif not slot.plain and (gap := self._longest_gap(slot, slot.evidence())) is not None:
             status = _GAP  # real time: an interval without updates longer than allowed
             slot.detail = _hours(dt.timedelta(microseconds=gap))
+        elif not slot.plain and slot.due > self.now:
+            status = _PENDING  # real time: the day is not over, a gap may still open
         else:  # by the first publication
             status = _ON_TIME if self.rows.times[first] <= slot.due else _LATE
         slot.status = status
         return _STATUSES.index(status)
 
     def _longest_gap(self, slot: _Slot, evidence: list[int]) -> int | None:
-        """The longest interval of the day without an update, if longer than the allowed gap."""
+        """The longest interval of the day without an update, if longer than the allowed gap, in
+        real elapsed microseconds: hours are counted as instants (docs/calendar.md), so that the
+        day a clock goes back (25 hours) or forward (23) is measured as it was lived."""
         schedule = slot.series.obligation.schedule
         limit = getattr(schedule, "max_gap", None)
-        if limit is None or slot.opens is None:
+        starts = slot.series.period_starts
+        if limit is None or slot.opens is None or starts is None:
             return None
         if limit.unit.value != "hour":
             return None  # a gap of a day or more cannot be exceeded within one day's window
-        allowed = limit.amount * 3600 * _US
-        times = self.rows.times
-        day_end = min(slot.due, self.now)
-        marks = [slot.opens, *(times[g] for g in evidence if times[g] <= day_end), day_end]
-        longest = max(b - a for a, b in itertools.pairwise(marks))
-        return longest if longest > allowed else None
+        import pendulum
+
+        allowed = dt.timedelta(hours=limit.amount)
+        day = dt.date.fromordinal(starts[slot.k])
+        begun = pendulum.datetime(day.year, day.month, day.day, tz=self.tz)
+        ended = min(slot.series.dues[slot.k], self.as_of)
+        updates = sorted(r.published_at for r in map(self.rows.record, evidence))
+        marks = [begun, *(u for u in updates if u <= ended), ended]
+        longest = max(_elapsed(b, a) for a, b in itertools.pairwise(marks))
+        return longest // dt.timedelta(microseconds=1) if longest > allowed else None
 
     # -- findings, when asked for ------------------------------------------------------------------
     def finding(self, entry: Any) -> Finding:
