@@ -468,3 +468,32 @@ def test_docs_examples_are_real_output() -> None:
 def test_row_type() -> None:
     row = compliance(sample_result()).agencies[0]
     assert isinstance(row, AgencyCompliance)
+
+
+def test_an_occurrence_not_yet_due_is_pending_even_when_met_early() -> None:
+    # As of 10-20, October's report (due 11-05) published on 10-15 is not yet due: neither a
+    # success nor a failure. Counting it would raise the rate by publishing early.
+    s = Status
+    findings = [
+        met(s.ON_TIME, "M1", "財政局", "2026-09-05 23:59", "2026-09-04 10:00"),
+        met(s.MISSING, "M1", "財政局", "2026-10-05 23:59"),
+        met(s.ON_TIME, "M1", "財政局", "2026-11-05 23:59", "2026-10-15 10:00"),
+    ]
+    [row] = compliance(result(findings, as_of="2026-10-20 09:00")).agencies
+    assert (row.due, row.on_time, row.missing, row.pending, row.on_time_pct) == (2, 1, 1, 1, 50.0)
+
+
+def test_the_grade_follows_from_the_rate_as_printed() -> None:
+    # 323 of 404 is 79.95 %, printed 80.0: a pass needs 80 %, and a reader checks the 80.0 shown.
+    s = Status
+    day = dt.date(2025, 9, 1)
+    findings = []
+    for n in range(404):
+        due = (day + dt.timedelta(days=n)).isoformat() + " 23:59"
+        if n < 323:
+            findings.append(met(s.ON_TIME, "M1", "財政局", due, due.replace("23:59", "10:00")))
+        else:
+            findings.append(met(s.LATE, "M1", "財政局", due, due.replace("23:59", "23:59:30")))
+    graded = GradeRules(RULES.vetoes, (), RULES.tiers, RULES.full_score)
+    [row] = compliance(result(findings, start="2025-09-01", as_of="2026-12-31 00:00"), graded).agencies
+    assert (row.on_time_pct, row.score, row.grade) == (80.0, 100, "pass")

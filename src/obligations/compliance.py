@@ -48,8 +48,10 @@ __all__ = [
     "rules_markdown",
 ]
 
-#: Occurrence statuses that are decided: the occurrence fell due (or was met early). ``due`` counts
-#: these; PENDING (not yet due, nothing published) is left out of ``due`` and of the on-time rate.
+#: Occurrence statuses that are decided. ``due`` counts the occurrences with one of these whose due
+#: instant has passed at the as-of instant; every occurrence due later is ``pending``, whatever its
+#: status (met early, or a real-time day still running): not yet due, it is neither a success nor a
+#: failure, and an agency does not raise its rate by publishing next month's item early.
 DECIDED = (
     Status.ON_TIME,
     Status.LATE,
@@ -96,7 +98,8 @@ class Deduction:
 @attrs.frozen
 class Tier:
     """A grade reached with a score of at least ``min_score`` and an on-time rate of at least
-    ``min_on_time_pct`` percent. A row with nothing due is not rated (``unrated``)."""
+    ``min_on_time_pct`` percent, the rate as printed (to one decimal, halves up: 79.95 % is 80.0 %).
+    A row with nothing due is not rated (``unrated``)."""
 
     code: GradeCode
     zh: str
@@ -294,7 +297,8 @@ def _row(
 ) -> AgencyCompliance:
     count = {s: 0 for s in Status}
     for f in findings:
-        count[f.status] += 1
+        due_at = _due_of(f) if f.occurrence is not None else None
+        count[Status.PENDING if due_at is not None and due_at > as_of else f.status] += 1
     due = sum(count[s] for s in DECIDED)
     on_time = count[Status.ON_TIME]
     lateness = [
@@ -312,7 +316,8 @@ def _row(
         grade = "unrated"
     elif not vetoes:
         for tier in rules.tiers:
-            if score >= tier.min_score and on_time * 100 >= tier.min_on_time_pct * due:
+            # the rate as printed (one decimal, halves up): a grade must follow from the numbers shown
+            if score >= tier.min_score and _round1(on_time * 100, due) >= tier.min_on_time_pct:
                 grade = tier.code
                 break
     return AgencyCompliance(
