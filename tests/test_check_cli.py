@@ -345,3 +345,24 @@ def test_check_rounds_lateness_halves_up_and_shows_what_decided_a_count(tmp_path
         ("C", "2026-10-02 10:00", "1.4"),
         ("H", "2026-10-03 21:00", "2.3"),
     ]
+
+
+def test_report_for_one_agency_leaves_out_other_agencies_wrong_rows(tmp_path: Path) -> None:
+    # 財政局 posting 市場監管局's weekly item is 財政局's fault: with --agency 市場監管局 the table,
+    # its total and grade are 市場監管局's own (the wrong-agency row used to add a 財政局 row).
+    args = [
+        "--lang",
+        "en",
+        "report",
+        *REPORT[1:],
+        "--evidence",
+        str(ROOT / "docs/examples/evidence-2026-10.csv"),
+    ]
+    args += ["--agency", "市场监管局", "--format", "json"]
+    out = CliRunner().invoke(main, args, catch_exceptions=False).stdout
+    rows = json.loads(out)
+    assert [r["agency"] for r in rows] == ["市場監管局", ""]
+    assert rows[0]["wrong_agency"] == rows[1]["wrong_agency"] == 0
+    assert {k: v for k, v in rows[1].items() if k not in ("agency", "total")} == {
+        k: v for k, v in rows[0].items() if k not in ("agency", "total")
+    }

@@ -203,6 +203,19 @@ def _known_agency(spec: Spec, agency: str) -> None:
         )
 
 
+def _agency_rows(spec: Spec, agency: str) -> Callable[[str], bool]:
+    """Whether a report row (an agency, or joint agencies joined by 、) is ``agency``'s, by any
+    of its names in either script."""
+    from obligations import script
+
+    def key(name: str) -> str:
+        declared = spec.agency(name)
+        return script.key(declared.name if declared else name)
+
+    wanted = key(agency)
+    return lambda row: any(key(part) == wanted for part in row.split("、"))
+
+
 def _input_failure(err: InputError) -> NoReturn:
     """An unreadable evidence, events or holidays file: said as ``due`` says it (exit 3)."""
     from obligations.cli_due import _input_error
@@ -294,7 +307,8 @@ def report_cmd(inputs: CheckInputs, fmt: str, bom: bool, html_file: str | None, 
     from obligations.cli import emit
 
     lang = _lang()
-    emit("compliance", compliance(result).rows, lang, fmt, bom=bom)
+    keep = _agency_rows(spec, inputs.agency) if inputs.agency else None
+    emit("compliance", compliance(result, agency=keep).rows, lang, fmt, bom=bom)
     if html_file:
         from obligations.html_report import render_html
         from obligations.script import detect_script
@@ -302,7 +316,7 @@ def report_cmd(inputs: CheckInputs, fmt: str, bom: bool, html_file: str | None, 
         html_lang = (
             "en" if lang == "en" else ("zh-Hans" if detect_script(spec.title) == "hans" else "zh-Hant")
         )
-        write_whole(html_file, render_html(result, spec.title, html_lang), lang)
+        write_whole(html_file, render_html(result, spec.title, html_lang, agency=keep), lang)
         click.echo(f"wrote {html_file}" if lang == "en" else f"已寫入 {html_file}", err=True)
     sys.exit(EXIT_FINDINGS if result.failing else EXIT_OK)
 

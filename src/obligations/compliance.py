@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
@@ -341,15 +341,20 @@ def _row(
     )
 
 
-def compliance(result: CheckResult, rules: GradeRules = RULES) -> Compliance:
+def compliance(
+    result: CheckResult, rules: GradeRules = RULES, *, agency: Callable[[str], bool] | None = None
+) -> Compliance:
     """Per-agency rows (sorted by agency name) and the total, graded by ``rules``.
 
     A finding counts for the agency it names (``Finding.agency``; a joint duty's agencies,
     joined by 、, are one row). Unmatched evidence names no duty and counts in no row.
+    ``agency``: which rows to keep (``report --agency``), the total being theirs: the findings of
+    a check for one agency include other agencies' rows published for its duties (wrong agency),
+    which are those agencies' faults, not its own.
     """
     by_agency: dict[str, list[Finding]] = {}
     for f in result.findings:
-        if f.status is not Status.UNMATCHED:
+        if f.status is not Status.UNMATCHED and (agency is None or agency(f.agency)):
             by_agency.setdefault(f.agency, []).append(f)
     counted = [f for fs in by_agency.values() for f in fs]
     return Compliance(

@@ -373,6 +373,8 @@ def _elapsed(later: dt.datetime, earlier: dt.datetime) -> dt.timedelta:
     times, so across a clock change (Europe/London, 25 October) an hour would be lost or gained:
     both are taken to UTC first."""
     return _minus(later.astimezone(dt.UTC), earlier.astimezone(dt.UTC))
+
+
 _US = 1_000_000
 _DAY_US = 86_400 * _US
 

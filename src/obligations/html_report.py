@@ -21,7 +21,7 @@ import datetime as dt
 import html
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from urllib.parse import urlsplit
 
 import attrs
@@ -636,14 +636,22 @@ def _published(result: CheckResult, t: _Text) -> str:
     )
 
 
-def render_html(result: CheckResult, spec_title: str, lang: str, *, rules: GradeRules = RULES) -> str:
+def render_html(
+    result: CheckResult,
+    spec_title: str,
+    lang: str,
+    *,
+    rules: GradeRules = RULES,
+    agency: Callable[[str], bool] | None = None,
+) -> str:
     """The whole report as one HTML document (write it encoded as UTF-8).
 
     ``lang``: ``zh-Hant`` (also ``zh``), ``zh-Hans`` (interface words converted; spec and evidence
     text stay as written) or ``en``. ``rules``: the grading rules (``compliance.RULES``).
+    ``agency``: the per-agency rows to keep, as ``compliance(…, agency=…)``.
     """
     t = _Text(lang)
-    comp = compliance(result, rules)
+    comp = compliance(result, rules, agency=agency)
     title = spec_title or t("政務公開", "Disclosure duties")
     heading = t(f"{title}：公開情況檢查報告", f"{title}: disclosure check report")
     checked = t(
