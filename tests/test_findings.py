@@ -406,3 +406,18 @@ def test_a_real_time_day_not_over_is_pending_until_a_gap_opens(spec: Spec) -> No
     later = check_records(spec, rows, start=dt.date(2026, 10, 20), as_of=noon.add(hours=1))  # 13:00
     [today] = [f for f in later.findings if f.obligation == "R" and f.due and f.due.date() == noon.date()]
     assert (today.status, today.detail) == (Status.GAP, "7.0h")
+
+
+def test_a_count_duty_with_no_publication_at_all_is_missing_not_short() -> None:
+    # 至少2次 a month: one in September is short (1/2); none in August is missing, as for any
+    # duty, so that two weeks on it is a veto like any other missing item.
+    spec = compile_text("[C] 每月 至少2次 開展 檢查 by 乙局\n", "c.obl").spec
+    assert spec is not None
+    rows = [rec("C", "乙局", at(9, 10))]
+    result = check_records(spec, rows, start=dt.date(2026, 8, 1), as_of=AS_OF)
+    assert [(f.status.value, f.due.date().isoformat() if f.due else "", f.detail) for f in result.findings][
+        :2
+    ] == [
+        ("missing", "2026-08-31", ""),
+        ("short", "2026-09-30", "1/2"),
+    ]

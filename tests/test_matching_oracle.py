@@ -217,7 +217,9 @@ def _verdict(slot: _Slot, records: Sequence[EvidenceRecord], as_of: pendulum.Dat
         need = occ.min_count
         if len(times) >= need:
             return "on_time" if times[need - 1] <= occ.due else "late"
-        return "short" if due_passed else "pending"
+        if not due_passed:
+            return "pending"
+        return "short" if times else "missing"  # none at all: missing, as any duty
     if not times:
         return "missing" if due_passed else "pending"
     if kind == "realtime" and slot.opens is not None:
@@ -227,6 +229,8 @@ def _verdict(slot: _Slot, records: Sequence[EvidenceRecord], as_of: pendulum.Dat
         longest = max(b - a for a, b in itertools.pairwise(marks))
         if limit is not None and limit.unit.value == "hour" and longest > dt.timedelta(hours=limit.amount):
             return "gap"
+        if not due_passed:
+            return "pending"  # the day is not over: a gap may still open
     return "on_time" if times[0] <= occ.due else "late"
 
 

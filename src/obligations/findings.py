@@ -784,8 +784,10 @@ class _Matcher:
             slot.detail = f"{found}/{need}"
             if found >= need:
                 status = _ON_TIME if self.rows.times[evidence[need - 1]] <= slot.due else _LATE
-            else:
-                status = _SHORT if slot.due <= self.now else _PENDING
+            elif slot.due > self.now:
+                status = _PENDING
+            else:  # none at all is missing, as for any duty (and so a veto two weeks on)
+                status = _SHORT if found else _MISSING
         elif first < 0:
             status = _MISSING if slot.due <= self.now else _PENDING
         elif not slot.plain and (gap := self._longest_gap(slot, slot.evidence())) is not None:
