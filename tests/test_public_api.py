@@ -81,6 +81,11 @@ def test_exports_survive_submodule_imports() -> None:
     assert callable(obligations.Spec.occurrences)
 
 
+def test_all_lists_every_lazy_export_and_nothing_else() -> None:
+    # __all__ is written out (type checkers read only a literal one); it must not drift.
+    assert sorted(obligations.__all__) == sorted(["__version__", *obligations._EXPORTS])
+
+
 def test_nothing_private_leaks() -> None:
     public = set(dir(obligations))
     assert public == set(obligations.__all__)
