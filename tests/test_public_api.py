@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pendulum
+import pytest
 
 import obligations
 
@@ -111,3 +112,26 @@ def test_docstring_examples_run() -> None:
     import obligations.model
 
     assert doctest.testmod(obligations.model).failed == 0
+
+
+def test_bad_arguments_raise_the_root_exception() -> None:
+    # A caller catching ObligationsError sees every mistake it can make with the API's inputs.
+    (spec,) = obligations.load(ROOT / "specs" / "haimen-2017")
+    as_of = pendulum.datetime(2026, 10, 31, tz=spec.timezone)
+    cases = [
+        lambda: spec.occurrences(dt.date(2026, 10, 31), dt.date(2026, 10, 1)),
+        lambda: spec.occurrences(dt.date(9999, 12, 1), dt.date(9999, 12, 31)),
+        lambda: obligations.check(spec, [], start=dt.date(2026, 11, 28), as_of=as_of),
+        lambda: obligations.format_source("@@@\n"),
+        lambda: obligations.load_events(ROOT / "docs/examples/evidence-2026-10.csv", "Asia/Shangai"),
+        lambda: obligations.loads("每周 公布 \udce4 by 財政局\n"),
+    ]
+    for call in cases:
+        with pytest.raises(obligations.ObligationsError):
+            call()
+    # a datetime where a date is expected is its date
+    on = obligations.check(spec, [], start=dt.datetime(2026, 10, 1, 9), as_of=as_of)
+    assert on.start == dt.date(2026, 10, 1)
+    assert len(spec.occurrences(dt.datetime(2026, 10, 1, 9), dt.datetime(2026, 10, 31))) == len(
+        spec.occurrences(dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    )

@@ -57,6 +57,7 @@ _EXPORTS: dict[str, str] = {
     "ObligationsError": "errors",
     "SpecError": "errors",
     "CalendarDataError": "errors",
+    "DateRangeError": "errors",
     "InputError": "errors",
     # calendars and due dates
     "HolidayCalendar": "calendar",
@@ -87,6 +88,7 @@ __all__ = [
     "CheckResult",
     "Compiled",
     "Count",
+    "DateRangeError",
     "Diagnostic",
     "Event",
     "EventRecord",
@@ -150,7 +152,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from obligations.calendar import HolidayCalendar, china_calendar, load_calendar
     from obligations.compiler import Compiled, compile_file, compile_paths, compile_text, load, loads
     from obligations.diagnostics import Diagnostic, Severity, Span, render_text
-    from obligations.errors import CalendarDataError, InputError, ObligationsError, SpecError
+    from obligations.errors import CalendarDataError, DateRangeError, InputError, ObligationsError, SpecError
     from obligations.events import load_events
     from obligations.evidence import EvidenceRecord, LoadResult, load_evidence
     from obligations.findings import CheckResult, Finding, Status, check, check_records

@@ -12,6 +12,8 @@ from typing import Any
 
 import click
 
+from obligations.terms import FIRST_YEAR, LAST_YEAR
+
 holidays_option = click.option(
     "--holidays",
     multiple=True,
@@ -33,9 +35,8 @@ calendar_option = click.option(
     help="Holiday calendar, by its name in the obligations.calendars group.",
 )
 
-# Dates the commands take: the engine looks a year and more around a range, and a year far outside
-# these is a typing mistake (0001, 9999), not a plan.
-FIRST_YEAR, LAST_YEAR = 1900, 2999
+# Dates the commands take (terms.FIRST_YEAR..LAST_YEAR): the engine looks a year and more around a
+# range, and a year far outside these is a typing mistake (0001, 9999), not a plan.
 
 
 def year_problem(value: str, year: int) -> str | None:

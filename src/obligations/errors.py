@@ -39,6 +39,11 @@ class CalendarDataError(ObligationsError):
         super().__init__(f"calendar {calendar!r} has no holiday data for {year}: {hint}")
 
 
+class DateRangeError(ObligationsError, ValueError):
+    """A range of dates that cannot be: it ends before it starts, or a year outside
+    ``terms.FIRST_YEAR``..``terms.LAST_YEAR``. A ``ValueError`` too, as a bad argument is."""
+
+
 class InputError(ObligationsError):
     """An input file (events, evidence, holidays) could not be read at all.
 

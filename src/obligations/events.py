@@ -26,6 +26,7 @@ from obligations import script
 from obligations.errors import InputError
 from obligations.occurrences import EventRecord
 from obligations.paths import shown
+from obligations.terms import FIRST_YEAR, LAST_YEAR
 from obligations.walltime import wall_instant
 
 __all__ = [
@@ -111,7 +112,13 @@ def pendulum_zone(tz: str | dt.tzinfo) -> pendulum.Timezone | pendulum.FixedTime
     if isinstance(tz, pendulum.Timezone | pendulum.FixedTimezone):
         return tz
     if isinstance(tz, str):
-        return pendulum.timezone(tz)
+        try:
+            return pendulum.timezone(tz)
+        except Exception:  # pendulum's InvalidTimezone, or a name the system cannot read
+            raise InputError(
+                f"unknown time zone {tz!r}; use an IANA name such as Asia/Shanghai",
+                f"無法識別的時區「{tz}」；請使用 IANA 名稱，例如 Asia/Shanghai",
+            ) from None
     if isinstance(tz, ZoneInfo):
         return pendulum.timezone(tz.key)
     offset = tz.utcoffset(None)
@@ -271,7 +278,6 @@ _CLOCK = (
 _ZONE = r"(?P<zone>Z|[+-]\d{2}(?::?\d{2})?)"
 _TIMESTAMP = re.compile(rf"{_DATE}(?:{_CLOCK}\s*{_ZONE}?)?", re.IGNORECASE)
 _FORMS = "2026-10-09 14:30, 2026-10-09T14:30+08:00, 2026/10/9, 2026年10月9日"
-FIRST_YEAR, LAST_YEAR = 1900, 2999  # as the dates given on the command line
 
 
 def parse_timestamp(text: str, tz: str | dt.tzinfo) -> pendulum.DateTime:

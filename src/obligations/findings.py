@@ -285,6 +285,9 @@ def _check(
     agency: str | None,
 ) -> CheckResult:
     """Check the rows of each table, in order."""
+    from obligations.occurrences import checked_range
+
+    start, _ = checked_range(start, as_of.date())  # a datetime given for a date; the range's order
     # No object is built per row or per finding here (``Findings`` builds them when asked), and
     # what is built holds no reference cycle: the collector would only walk it again and again.
     with collector.paused():

@@ -18,6 +18,7 @@ import attrs
 from obligations import script as scripts
 from obligations import syntax as syn
 from obligations.diagnostics import Diagnostic
+from obligations.errors import SpecError
 from obligations.syntax import EN_MONTHS, Every, Unit
 
 _EN_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -367,12 +368,13 @@ def format_file(
     return "\n".join(out) + "\n"
 
 
-class FormatError(Exception):
-    """The file could not be formatted safely; ``diagnostics`` says why."""
+class FormatError(SpecError):
+    """The file could not be formatted safely; ``diagnostics`` says why. A ``SpecError`` (and so
+    an ``ObligationsError``), as a caller of ``format_source`` catches it."""
 
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
-        self.diagnostics = diagnostics
-        super().__init__(f"{len(diagnostics)} problem(s)")
+        super().__init__(diagnostics)
+        self.diagnostics = tuple(diagnostics)
 
 
 def meaning(spec_file: syn.SpecFile) -> list[dict[str, Any]]:

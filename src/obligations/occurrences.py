@@ -27,7 +27,7 @@ import pendulum
 
 from obligations import collector, script
 from obligations.calendar import DayInfo, HolidayCalendar, china_calendar
-from obligations.errors import CalendarDataError
+from obligations.errors import CalendarDataError, DateRangeError
 from obligations.model import (
     DEFAULT_TIMEZONE,
     Count,
@@ -43,7 +43,7 @@ from obligations.model import (
     Unscheduled,
     Window,
 )
-from obligations.terms import AttrsRepr, Every, Role, Unit
+from obligations.terms import FIRST_YEAR, LAST_YEAR, AttrsRepr, Every, Role, Unit
 
 __all__ = [
     "CLOCK_EVENTS",
@@ -182,14 +182,25 @@ def expand(
     ``calendar`` defaults to China's bundled calendar. Raises :class:`CalendarDataError` when a
     due date depends on a year without holiday data.
     """
-    if start > end:
-        raise ValueError(f"the range starts ({start}) after it ends ({end})")
+    start, end = checked_range(start, end)
     engine = _Engine(spec, start, end, calendar or china_calendar(), events)
     out: list[DueSeries] = []
     with collector.paused():  # occurrences hold no cycles; a year allocates a million
         for ob in sorted(spec.obligations, key=_id_of):
             out.extend(engine.series(ob))
     return out
+
+
+def checked_range(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """``start``..``end`` as plain dates (a datetime is taken for its date); DateRangeError when it
+    ends before it starts or leaves the years the engine can count in."""
+    first, last = (dt.date(d.year, d.month, d.day) for d in (start, end))
+    if first > last:
+        raise DateRangeError(f"the range starts ({first}) after it ends ({last})")
+    for day in (first, last):
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise DateRangeError(f"{day}: the year must be between {FIRST_YEAR} and {LAST_YEAR}")
+    return first, last
 
 
 def occurrences(
@@ -226,8 +237,7 @@ def expand_within_data(
     (docs/calendar.md). Returns the series, in ``expand``'s order, and the first error met
     (None when no duty was cut short).
     """
-    if start > end:
-        raise ValueError(f"the range starts ({start}) after it ends ({end})")
+    start, end = checked_range(start, end)
     cal = calendar or china_calendar()
     engines: dict[dt.date, _Engine] = {}
     out: list[DueSeries] = []

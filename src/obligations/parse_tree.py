@@ -107,8 +107,9 @@ def parse(text: str, file: str = "<string>") -> tuple[SpecFile, list[Diagnostic]
 
 # Zero-width spaces and joiners, bidi marks, word joiners and a byte-order mark inside the text: the
 # lexer would take them as part of a name (財政局 followed by U+200B is another agency, looking
-# the same), so each line holding one outside a comment is an E101 of its own.
-_INVISIBLE = "[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]"
+# the same), so each line holding one outside a comment is an E101 of its own. A lone surrogate
+# (text decoded with surrogateescape by a caller) is one anywhere: no UTF-8 output can hold it.
+_INVISIBLE = "[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ud800-\udfff]"
 
 
 def _invisible_characters(text: str, file: str) -> list[tuple[Diagnostic, int]]:
@@ -125,7 +126,9 @@ def _invisible_characters(text: str, file: str) -> list[tuple[Diagnostic, int]]:
         begin = text.rfind("\n", 0, pos) + 1
         line = text.count("\n", 0, pos) + 1
         before = text[begin:pos]
-        if line == last_line or "#" in before or "＃" in before or before.lstrip().startswith((">", "＞")):
+        lone = "\ud800" <= match.group() <= "\udfff"  # half a character: never text, wherever it is
+        hidden = "#" in before or "＃" in before or before.lstrip().startswith((">", "＞"))
+        if line == last_line or (hidden and not lone):
             continue  # a comment, or a quote of the source text (copied as it is, and never a name)
         last_line = line
         column = pos - begin + 1
