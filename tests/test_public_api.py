@@ -135,3 +135,31 @@ def test_bad_arguments_raise_the_root_exception() -> None:
     assert len(spec.occurrences(dt.datetime(2026, 10, 1, 9), dt.datetime(2026, 10, 31))) == len(
         spec.occurrences(dt.date(2026, 10, 1), dt.date(2026, 10, 31))
     )
+
+
+def test_results_and_errors_survive_pickling() -> None:
+    # A portal's process pool sends results and errors between processes by pickle.
+    import pickle
+
+    from obligations.evidence import EvidenceFileError
+
+    (spec,) = obligations.load(ROOT / "specs" / "haimen-2017")
+    loaded = obligations.load_evidence(ROOT / "docs/examples/evidence-2026-10.csv", spec.timezone)
+    as_of = pendulum.datetime(2026, 10, 31, tz=spec.timezone)
+    result = obligations.check(spec, [loaded], start=dt.date(2026, 9, 28), as_of=as_of)
+    for value in (loaded, result):
+        back = pickle.loads(pickle.dumps(value))
+        assert back == value
+    with pytest.raises(obligations.SpecError) as spec_error:
+        obligations.loads("每周 8日前 公布 菜價 by 商務局\n", "a.obl")
+    errors = [
+        spec_error.value,
+        obligations.CalendarDataError(2031, "CN", "give that year"),
+        obligations.InputError("x.csv: cannot read", "x.csv：無法讀取"),
+        EvidenceFileError("not_found", "x.csv", "文件不存在", "no such file"),
+        obligations.DateRangeError("the range starts after it ends"),
+    ]
+    for err in errors:
+        back = pickle.loads(pickle.dumps(err))
+        assert type(back) is type(err) and str(back) == str(err)
+        assert getattr(back, "message", str)("zh") == getattr(err, "message", str)("zh")

@@ -7,7 +7,7 @@ file) is raised as a subclass of :class:`ObligationsError`, so callers catch one
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from obligations.diagnostics import Diagnostic
@@ -28,6 +28,9 @@ class SpecError(ObligationsError):
         summary = f"{len(errors)} error(s) in spec" + (f"; first: {first.code}" if first else "")
         super().__init__(summary)
 
+    def __reduce__(self) -> tuple[Any, ...]:  # pickle calls the class with these (process pools)
+        return (type(self), (self.diagnostics, self.sources))
+
 
 class CalendarDataError(ObligationsError):
     """A date computation needed a year the calendar has no data for (never guessed)."""
@@ -37,6 +40,9 @@ class CalendarDataError(ObligationsError):
         self.calendar = calendar
         self.hint = hint
         super().__init__(f"calendar {calendar!r} has no holiday data for {year}: {hint}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.year, self.calendar, self.hint))
 
 
 class DateRangeError(ObligationsError, ValueError):
@@ -57,3 +63,6 @@ class InputError(ObligationsError):
 
     def message(self, lang: str = "zh") -> str:
         return self._zh if lang != "en" and self._zh else str(self)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (str(self), self._zh))

@@ -616,9 +616,13 @@ class EvidenceFileError(InputError):
     def __init__(self, code: str, file: str | None, zh: str, en: str) -> None:
         self.code = code
         self.file = file
+        self._parts = (zh, en)
         self.message_zh = f"{file}：{zh}" if file else zh
         self.message_en = f"{file}: {en}" if file else en
         super().__init__(self.message_en)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.code, self.file, *self._parts))
 
     def message(self, lang: str = "zh") -> str:
         return self.message_en if lang == "en" else self.message_zh

@@ -376,6 +376,9 @@ class FormatError(SpecError):
         super().__init__(diagnostics)
         self.diagnostics = tuple(diagnostics)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (list(self.diagnostics),))
+
 
 def meaning(spec_file: syn.SpecFile) -> list[dict[str, Any]]:
     """What one file's obligations mean, without positions and with names as identity keys."""

@@ -27,6 +27,11 @@ class BuiltOnAccess(Sequence[T]):
     def __len__(self) -> int:
         return len(self._entries)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as the tuple of its items, all built (``make`` may be a closure, which pickle
+        cannot carry): a result sent to another process arrives whole."""
+        return (tuple, (tuple(self),))
+
     @overload
     def __getitem__(self, index: int) -> T: ...
 
