@@ -43,6 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PLUGINS = ROOT / "tests" / "plugins"
 RSS_DIST = PLUGINS / "obligations-rss"
 BROKEN_DIST = PLUGINS / "obligations-broken"
+FAULTY_DIST = PLUGINS / "obligations-faulty"
 SAMPLE = RSS_DIST / "sample.rss"
 SAMPLE_ARG = "tests/plugins/obligations-rss/sample.rss"  # as given on the command line, and echoed
 ATOM_SAMPLE = RSS_DIST / "sample.atom"
@@ -547,3 +548,44 @@ def test_every_item_is_accounted_for(
     assert rows == list(range(1, len(items) + 1))
     assert all(isinstance(r, EvidenceRecord) for r in result.records)
     assert all(isinstance(r, Rejected) and r.message_zh and r.message_en for r in result.rejected)
+
+
+# ---- plugins that load but misbehave --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def faulty(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
+    """The misbehaving distribution alone, in a site of its own (the guide's examples stay as they are)."""
+    site = tmp_path_factory.mktemp("faulty-site")
+    install(FAULTY_DIST, site)
+    yield Cli(site, tmp_path_factory.mktemp("faulty-files"))
+    shutil.rmtree(site, ignore_errors=True)
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (
+            ["due", "--week", "--calendar", "raising"],
+            "error: calendar plugin 'raising' (obligations-faulty) failed: RuntimeError: the calendar service is down",
+        ),
+        (
+            ["due", "--week", "--calendar", "notcal"],
+            "error: calendar plugin 'notcal' (obligations-faulty) gave a object, not a calendar (see docs/plugins.md)",
+        ),
+        (["list", "--format", "boom"], "error: format plugin 'boom' failed: ValueError: format exploded"),
+    ],
+)
+def test_a_plugin_that_misbehaves_is_a_message_not_a_traceback(
+    faulty: Cli, args: list[str], said: str
+) -> None:
+    run = faulty("--lang", "en", *args)
+    assert run.returncode == 3 and run.stderr.splitlines()[-1] == said
+
+
+def test_verbs_that_are_not_verbs_are_a_failed_plugin(faulty: Cli) -> None:
+    listed = faulty("--lang", "en", "plugins").stdout.splitlines()
+    [row] = [line for line in listed if "notverbs" in line]
+    assert row.split()[:3] == ["obligations.actions", "notverbs", "obligations-faulty"]
+    assert row.endswith("failed: not an iterable of action verbs (strings) (see docs/plugins.md)")
+    assert faulty("--lang", "en", "lint", "specs/haimen-2017").returncode in (0, 1)  # lint still runs

@@ -784,5 +784,15 @@ def select_calendar(
         raise InputError(
             f"--holidays and --estimate apply to the cn calendar; calendar {name!r} reads its own data"
         )
-    calendar: HolidayCalendar = plugin.obj()
+    try:
+        calendar = plugin.obj()
+    except Exception as err:  # a plugin's fault must not end in a traceback
+        raise InputError(
+            f"calendar plugin {name!r} ({plugin.distribution}) failed: {type(err).__name__}: {err}"
+        ) from err
+    if not isinstance(calendar, HolidayCalendar):
+        raise InputError(
+            f"calendar plugin {name!r} ({plugin.distribution}) gave a {type(calendar).__name__}, "
+            "not a calendar (see docs/plugins.md)"
+        )
     return calendar

@@ -146,6 +146,9 @@ def emit(kind: str, payload: Any, lang: str, fmt: str, *, bom: bool = False, **e
         formats.emit(formats.Output(kind, payload, lang, bom, extra), fmt)
     except formats.FormatError as err:
         raise click.UsageError(str(err)) from None
+    except formats.PluginFailed as err:
+        click.echo(f"error: {err}" if lang == "en" else f"錯誤：{err}", err=True)
+        sys.exit(EXIT_INVALID)
 
 
 # ---- lint ---------------------------------------------------------------------------------------

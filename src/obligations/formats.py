@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 import attrs
 
+from obligations.errors import InputError
 from obligations.terms import AttrsRepr
 
 KINDS = ("obligations", "occurrences", "findings", "compliance")
@@ -39,6 +40,10 @@ class OutputFormat(Protocol):
 
 class FormatError(Exception):
     """The format named cannot render this kind of result (a usage error for the CLI)."""
+
+
+class PluginFailed(InputError):
+    """A format plugin raised while rendering (the CLI says so and exits 3)."""
 
 
 # ---- built-in formats -------------------------------------------------------------------------------
@@ -145,6 +150,14 @@ BUILTIN: dict[str, str] = {
 def get(name: str, kind: str) -> OutputFormat:
     """The format ``name`` for results of ``kind``; ``FormatError`` says which names would do."""
     found = _builtin(name) if name in BUILTIN else _plugin(name)
+    if found is None and name not in BUILTIN:
+        from obligations.plugins import load_group
+
+        broken = [p for p in load_group("obligations.formats") if p.name == name and p.error is not None]
+        if broken:
+            raise FormatError(
+                f"format plugin {name!r} ({broken[0].distribution}) failed to load: {broken[0].error}"
+            )
     if found is None or kind not in found.kinds:
         raise FormatError(f"no format {name!r} for {kind}; available: {', '.join(names(kind))}")
     return found
@@ -181,5 +194,11 @@ def emit(output: Output, name: str) -> None:
     """Render ``output`` in format ``name`` to standard output (text or bytes, as the format gives)."""
     import click
 
-    rendered = get(name, output.kind).render(output)
+    found = get(name, output.kind)
+    try:
+        rendered = found.render(output)
+    except Exception as err:
+        if name in BUILTIN:
+            raise  # our own fault: a traceback the tests see
+        raise PluginFailed(f"format plugin {name!r} failed: {type(err).__name__}: {err}") from err
     click.echo(rendered, nl=False)

@@ -7,6 +7,7 @@ never takes down a command that does not need it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any
@@ -50,11 +51,37 @@ def load_group(group: str) -> tuple[Plugin, ...]:
     for ep in sorted(entry_points(group=group), key=lambda e: e.name):
         try:
             obj = ep.load()
+            wrong = _misshapen(group, obj)
         except Exception as err:
             out.append(Plugin(group, ep.name, ep.value, _dist_name(ep), None, f"{type(err).__name__}: {err}"))
             continue
+        if wrong is not None:  # loaded, but not what its group takes: failed, as one that raised
+            out.append(
+                Plugin(group, ep.name, ep.value, _dist_name(ep), None, f"{wrong} (see docs/plugins.md)")
+            )
+            continue
         out.append(Plugin(group, ep.name, ep.value, _dist_name(ep), obj))
     return tuple(out)
+
+
+def _misshapen(group: str, obj: Any) -> str | None:
+    """Why ``obj`` is not what ``group`` takes, or None: checked once, when the group is loaded,
+    so that a plugin of the wrong shape is reported by ``obligations plugins`` and skipped by the
+    commands instead of failing in the middle of one."""
+    if group == "obligations.actions":
+        if not isinstance(obj, Iterable) or isinstance(obj, str | bytes):
+            return "not an iterable of action verbs (strings)"
+        if not all(isinstance(v, str) for v in obj):
+            return "not an iterable of action verbs (strings)"
+    elif group in ("obligations.calendars", "obligations.extractors") and not callable(obj):
+        return "not callable"
+    elif group == "obligations.formats" and not (
+        callable(getattr(obj, "render", None)) and hasattr(obj, "kinds")
+    ):
+        return "not an output format (no render and kinds)"
+    elif group == "obligations.sources" and not callable(getattr(obj, "load", None)):
+        return "not an evidence source (no load)"
+    return None
 
 
 @cache
