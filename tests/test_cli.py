@@ -254,3 +254,24 @@ def test_an_empty_filter_or_a_count_below_one_is_a_usage_error(
     monkeypatch.chdir(Path(__file__).resolve().parents[1])
     code, _, err = run(*args)
     assert code == 2 and ("must not be empty" in err or "is not in the range x>=1" in err), err
+
+
+def test_help_lists_every_command_without_importing_them() -> None:
+    # --help used to import every command's module to show its one line; the lines it shows for
+    # the lazy ones are kept in cli._LazyGroup.SHORT_HELP, and must say what the commands say.
+    import click
+
+    from obligations.cli import _LazyGroup
+
+    ctx = click.Context(main)
+    for name in _LazyGroup.LAZY:
+        command = main.get_command(ctx, name)
+        assert command is not None and command.help is not None
+        assert _LazyGroup.SHORT_HELP[name] == command.help.split("\n\n")[0].replace("\n", " ").strip()
+    probe = "import sys; from obligations.cli import main; main(['--help'], standalone_mode=False); "
+    probe += "print(sorted(m for m in sys.modules if m.startswith('obligations.cli_')))"
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "['obligations.cli_options']"

@@ -48,10 +48,33 @@ class _LazyGroup(click.Group):
         "extract": "obligations.cli_extract:extract_cmd",
     }
 
+    # What ``obligations --help`` lists for each, so that listing imports none of them (a test keeps
+    # these equal to the commands' own help).
+    SHORT_HELP: ClassVar[dict[str, str]] = {
+        "due": "What falls due in a range (default: this week), who owes it, and how late it is.",
+        "calendar": "The days off and make-up working days of a year, with their names and notice.",
+        "check": "Check published evidence against what SPEC says was due: on time, late, missing, …",
+        "report": "Per-agency compliance: on-time %, late, missing, mean lateness, grade (docs/reports.md).",
+        "evidence": "Evidence of publication (證據台賬): add, import, list, export.",
+        "extract": (
+            "Draft a spec from FILE: a policy document (plain text) or a catalogue (.xlsx, .csv, text)."
+        ),
+    }
+    _listing = False
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self.LAZY})
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        self._listing = True
+        try:
+            super().format_commands(ctx, formatter)
+        finally:
+            self._listing = False
+
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if self._listing and cmd_name in self.SHORT_HELP and cmd_name not in self.commands:
+            return click.Command(cmd_name, help=self.SHORT_HELP[cmd_name])  # a stand-in, for its help
         if cmd_name in self.LAZY and cmd_name not in self.commands:
             from importlib import import_module
 

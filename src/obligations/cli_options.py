@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from obligations.terms import FIRST_YEAR, LAST_YEAR
+from obligations.errors import FIRST_YEAR, LAST_YEAR
 
 holidays_option = click.option(
     "--holidays",
@@ -35,7 +35,7 @@ calendar_option = click.option(
     help="Holiday calendar, by its name in the obligations.calendars group.",
 )
 
-# Dates the commands take (terms.FIRST_YEAR..LAST_YEAR): the engine looks a year and more around a
+# Dates the commands take (errors.FIRST_YEAR..LAST_YEAR): the engine looks a year and more around a
 # range, and a year far outside these is a typing mistake (0001, 9999), not a plan.
 
 

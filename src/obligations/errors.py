@@ -45,9 +45,15 @@ class CalendarDataError(ObligationsError):
         return (type(self), (self.year, self.calendar, self.hint))
 
 
+#: The years a date may have anywhere (command line, API, events files): the calendar counts limits
+#: of up to ten years (E218) past a date, and must stay inside what ``datetime`` holds. Here, in the
+#: lightest module, because the command line's option types need them at start-up.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
 class DateRangeError(ObligationsError, ValueError):
     """A range of dates that cannot be: it ends before it starts, or a year outside
-    ``terms.FIRST_YEAR``..``terms.LAST_YEAR``. A ``ValueError`` too, as a bad argument is."""
+    ``FIRST_YEAR``..``LAST_YEAR``. A ``ValueError`` too, as a bad argument is."""
 
 
 class InputError(ObligationsError):

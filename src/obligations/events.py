@@ -23,10 +23,9 @@ import attrs
 import pendulum
 
 from obligations import script
-from obligations.errors import InputError
+from obligations.errors import FIRST_YEAR, LAST_YEAR, InputError
 from obligations.occurrences import EventRecord
 from obligations.paths import shown
-from obligations.terms import FIRST_YEAR, LAST_YEAR
 from obligations.walltime import wall_instant
 
 __all__ = [

@@ -27,7 +27,7 @@ import pendulum
 
 from obligations import collector, script
 from obligations.calendar import DayInfo, HolidayCalendar, china_calendar
-from obligations.errors import CalendarDataError, DateRangeError
+from obligations.errors import FIRST_YEAR, LAST_YEAR, CalendarDataError, DateRangeError
 from obligations.model import (
     DEFAULT_TIMEZONE,
     Count,
@@ -43,7 +43,7 @@ from obligations.model import (
     Unscheduled,
     Window,
 )
-from obligations.terms import FIRST_YEAR, LAST_YEAR, AttrsRepr, Every, Role, Unit
+from obligations.terms import AttrsRepr, Every, Role, Unit
 
 __all__ = [
     "CLOCK_EVENTS",

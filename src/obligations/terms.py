@@ -10,10 +10,6 @@ from typing import cast
 
 import attrs
 
-#: The years a date may have anywhere (command line, API, events files): the calendar counts limits
-#: of up to ten years (E218) past a date, and must stay inside what ``datetime`` holds.
-FIRST_YEAR, LAST_YEAR = 1900, 2999
-
 
 class AttrsRepr:
     """Base of the frozen attrs classes, which are declared with ``repr=False``: the repr attrs
