@@ -308,6 +308,10 @@ def report_cmd(inputs: CheckInputs, fmt: str, bom: bool, html_file: str | None, 
 
     lang = _lang()
     keep = _agency_rows(spec, inputs.agency) if inputs.agency else None
+    if html_file:  # the table and the page read every finding: build each once
+        import attrs
+
+        result = attrs.evolve(result, findings=tuple(result.findings))
     emit("compliance", compliance(result, agency=keep).rows, lang, fmt, bom=bom)
     if html_file:
         from obligations.html_report import render_html

@@ -247,8 +247,16 @@ def _lateness_us(finding: Finding) -> int | None:
         due = _due_of(finding)
         if due is None or not finding.evidence:
             return None
-        lateness = min(r.published_at for r in finding.evidence) - due
+        lateness = _between(due, min(r.published_at for r in finding.evidence))
     return _us(lateness)
+
+
+def _between(earlier: dt.datetime, later: dt.datetime) -> dt.timedelta:
+    """``later - earlier`` as a plain timedelta of real time (a clock change counts as lived),
+    from POSIX timestamps rounded to the microsecond they hold: pendulum's subtraction builds an
+    Interval, 50 µs each, and a large report makes a million of them."""
+    stamp = dt.datetime.timestamp
+    return dt.timedelta(microseconds=round((stamp(later) - stamp(earlier)) * 1_000_000))
 
 
 def _us(delta: dt.timedelta) -> int:
@@ -266,7 +274,7 @@ def overdue_days(finding: Finding, as_of: dt.datetime) -> float | None:
     due = _due_of(finding)
     if due is None or as_of <= due:
         return None
-    return _round1(_us(as_of - due), _DAY_US)
+    return _round1(_us(_between(due, as_of)), _DAY_US)
 
 
 def _round1(num: int, den: int) -> float:
@@ -281,11 +289,13 @@ def _vetoes(findings: Iterable[Finding], as_of: pendulum.DateTime, rules: GradeR
         due = _due_of(f)
         if due is None:
             continue
+        if not any(f.status is rule.status for rule in rules.vetoes):
+            continue
         kind: DutyKind = "on_request" if is_on_request(f) else "proactive"
+        overdue = _between(due, as_of)
         for rule in rules.vetoes:
             if f.status is not rule.status or rule.duty not in (kind, "any"):
                 continue
-            overdue = as_of - due
             if overdue > dt.timedelta(days=rule.older_than_days):
                 hits.append(VetoHit(rule.code, f.obligation, f.agency, due, _round1(_us(overdue), _DAY_US)))
     hits.sort(key=lambda h: (h.due, h.obligation, h.agency, h.rule))
@@ -293,8 +303,14 @@ def _vetoes(findings: Iterable[Finding], as_of: pendulum.DateTime, rules: GradeR
 
 
 def _row(
-    agency: str, total: bool, findings: Sequence[Finding], as_of: pendulum.DateTime, rules: GradeRules
+    agency: str,
+    total: bool,
+    findings: Sequence[Finding],
+    as_of: pendulum.DateTime,
+    rules: GradeRules,
+    vetoes: Sequence[VetoHit] | None = None,
 ) -> AgencyCompliance:
+    """One row; ``vetoes``: those of ``findings`` when known already (the total's are its rows')."""
     count = {s: 0 for s in Status}
     for f in findings:
         due_at = _due_of(f) if f.occurrence is not None else None
@@ -310,7 +326,7 @@ def _row(
         if count[d.status]
     )
     score = max(0, rules.full_score - sum(c.points for c in charges))
-    vetoes = tuple(_vetoes(findings, as_of, rules))
+    vetoes = tuple(_vetoes(findings, as_of, rules) if vetoes is None else vetoes)
     grade: GradeCode = "fail"  # a veto, or no tier reached
     if due == 0 and not vetoes:
         grade = "unrated"
@@ -357,9 +373,11 @@ def compliance(
         if f.status is not Status.UNMATCHED and (agency is None or agency(f.agency)):
             by_agency.setdefault(f.agency, []).append(f)
     counted = [f for fs in by_agency.values() for f in fs]
+    rows = tuple(_row(a, False, by_agency[a], result.as_of, rules) for a in sorted(by_agency))
+    every = sorted((h for r in rows for h in r.vetoes), key=lambda h: (h.due, h.obligation, h.agency, h.rule))
     return Compliance(
-        agencies=tuple(_row(a, False, by_agency[a], result.as_of, rules) for a in sorted(by_agency)),
-        total=_row("", True, counted, result.as_of, rules),
+        agencies=rows,
+        total=_row("", True, counted, result.as_of, rules, every),
         unmatched=result.unmatched,
         rejected=len(result.rejected),
         start=result.start,

@@ -651,6 +651,8 @@ def render_html(
     ``agency``: the per-agency rows to keep, as ``compliance(…, agency=…)``.
     """
     t = _Text(lang)
+    if not isinstance(result.findings, tuple):  # built once here, not once for each section
+        result = attrs.evolve(result, findings=tuple(result.findings))
     comp = compliance(result, rules, agency=agency)
     title = spec_title or t("政務公開", "Disclosure duties")
     heading = t(f"{title}：公開情況檢查報告", f"{title}: disclosure check report")
