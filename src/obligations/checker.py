@@ -147,14 +147,6 @@ _TEN_YEARS = {
     Unit.MONTH: 120,
     Unit.YEAR: 10,
 }
-_UNIT_WORDS = {
-    Unit.HOUR: ("hours", "小時"),
-    Unit.WORKING_DAY: ("working days", "個工作日"),
-    Unit.DAY: ("days", "日"),
-    Unit.WEEK: ("weeks", "周"),
-    Unit.MONTH: ("months", "個月"),
-    Unit.YEAR: ("years", "年"),
-}
 
 
 @attrs.define
@@ -242,21 +234,23 @@ class _Checker:
     def _not_too_long(self, lag: syn.Duration, what: str, what_zh: str) -> bool:
         """E218 for a length over ten years: no disclosure duty runs that long, and a mistyped
         提前1000000天 would send the calendar past the year 9999 (a traceback, or all the memory)."""
+        from obligations import words
+
         most = _TEN_YEARS[lag.unit]
-        if lag.amount > most:
-            unit_en, unit_zh = _UNIT_WORDS[lag.unit]
-            self.error(
-                "E218",
-                lag.span,
-                what=what,
-                what_zh=what_zh,
-                value=f"{lag.amount} {unit_en}",
-                value_zh=f"{lag.amount}{unit_zh}",
-                most=f"{most} {unit_en}",
-                most_zh=f"{most}{unit_zh}",
-            )
-            return False
-        return True
+        if lag.amount <= most:
+            return True
+        given, limit = Lag(lag.amount, lag.unit), Lag(most, lag.unit)
+        self.error(
+            "E218",
+            lag.span,
+            what=what,
+            what_zh=what_zh,
+            value=words.lag(given, "en"),
+            value_zh=words.lag(given, "zh"),
+            most=words.lag(limit, "en"),
+            most_zh=words.lag(limit, "zh"),
+        )
+        return False
 
     # agencies ----------------------------------------------------------------------------------
     def declare(self, decls: Iterable[syn.AgencyDecl]) -> None:
