@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import enum
 import functools
-import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -18,6 +17,7 @@ import attrs
 
 from obligations.language import default_lang as default_lang  # re-exported
 from obligations.terms import Span as Span  # re-exported: every stage names it from here
+from obligations.termwidth import display_width
 
 
 class Severity(enum.Enum):
@@ -310,21 +310,6 @@ MESSAGES: dict[str, Message] = {
 # --- renderers -------------------------------------------------------------------------------
 
 _SEVERITY_ZH = {Severity.ERROR: "錯誤", Severity.WARNING: "警告"}
-
-
-@functools.lru_cache(maxsize=1 << 16)  # a table's cells repeat (dates, agencies, sections)
-def display_width(text: str) -> int:
-    """Terminal columns: East Asian wide and full-width characters take two, combining marks and
-    format characters (a zero-width space) none (the one measure of carets under source lines and
-    of table cells)."""
-    if text.isascii() and text.isprintable():
-        return len(text)
-    width = 0
-    for ch in text:
-        if unicodedata.combining(ch) or unicodedata.category(ch) == "Cf":
-            continue
-        width += 2 if unicodedata.east_asian_width(ch) in "WF" else 1
-    return width
 
 
 @functools.lru_cache(maxsize=8)  # a file with 10,000 warnings is split once, not 10,000 times

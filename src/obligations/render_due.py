@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from obligations.diagnostics import display_width
+from obligations.termwidth import display_width
 
 if TYPE_CHECKING:
     from obligations.model import Obligation

@@ -85,7 +85,7 @@ def explain_obligation(spec: Spec, ob: Obligation, lang: str) -> str:
         words.agencies(ob, lang) or "-",
         ("、" if zh else ", ").join(ob.channels) or "-",
     )
-    from obligations.diagnostics import display_width
+    from obligations.termwidth import display_width
 
     width = max(display_width(label) for label in labels)
     return "".join(
@@ -123,7 +123,7 @@ def next_due(occurrences: Sequence[Any], count: int, lang: str, stops: int | Non
     ``count`` (a shorter list must not look complete)."""
     if not occurrences:
         return next_due_note("none", lang)
-    from obligations.diagnostics import display_width
+    from obligations.termwidth import display_width
 
     label = "next due" if lang == "en" else "下次到期"
     pad = " " * display_width(label)
