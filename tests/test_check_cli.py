@@ -366,3 +366,22 @@ def test_report_for_one_agency_leaves_out_other_agencies_wrong_rows(tmp_path: Pa
     assert {k: v for k, v in rows[1].items() if k not in ("agency", "total")} == {
         k: v for k, v in rows[0].items() if k not in ("agency", "total")
     }
+
+
+def test_a_mistyped_date_is_said_in_the_users_language() -> None:
+    args = [
+        "check",
+        str(ROOT / "specs/haimen-2017"),
+        "--evidence",
+        str(ROOT / "docs/examples/evidence-2026-10.csv"),
+    ]
+    zh = CliRunner().invoke(main, ["--lang", "zh", *args, "--as-of", "2026-13-01"])
+    assert zh.exit_code == 2
+    assert zh.stderr.splitlines()[-1] == (
+        "Error: 選項 '--as-of' 的值無效：「2026-13-01」不是日期；"
+        "請寫成 2026-10-31 或 2026-10-31T14:30 或 2026-10-31 14:30 的形式"
+    )
+    en = CliRunner().invoke(main, ["--lang", "en", *args, "--from", "0001-01-01"])
+    assert en.stderr.splitlines()[-1] == (
+        "Error: Invalid value for '--from': '0001-01-01': the year must be between 1900 and 2999"
+    )

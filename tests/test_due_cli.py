@@ -204,8 +204,11 @@ def test_range_flags(flag: str, first_line: str) -> None:
         (("--month", "--from", "2026-01-01", "--to", "2026-01-31"), "只能選擇一個期間"),
         (("--from", "2026-01-01"), "--from 和 --to 須同時給出"),
         (("--from", "2026-02-01", "--to", "2026-01-31"), "--from 2026-02-01 晚於 --to 2026-01-31"),
-        (("--today", "2026-9-30"), "'2026-9-30' is not a date written YYYY-MM-DD"),
-        (("--today", "2026-02-30"), "'2026-02-30' is not a date written YYYY-MM-DD"),
+        (
+            ("--today", "2026-9-30"),
+            "選項 '--today' 的值無效：「2026-9-30」不是日期；請寫成 YYYY-MM-DD 的形式",
+        ),
+        (("--today", "2026-02-30"), "「2026-02-30」不是日期"),
         (("--format", "xml"), "xml"),
     ],
 )

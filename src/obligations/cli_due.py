@@ -17,9 +17,11 @@ from typing import TYPE_CHECKING, NoReturn, ParamSpec
 import click
 
 from obligations.cli_options import (
+    BadValue,
     calendar_option,
     estimate_option,
     holidays_option,
+    not_a_date,
     not_blank,
     year_problem,
 )
@@ -48,9 +50,9 @@ def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> 
         else:
             problem = year_problem(value, day.year)
             if problem is not None:
-                raise click.BadParameter(problem, ctx, param)
+                raise BadValue(problem, ctx, param)
             return day
-    raise click.BadParameter(f"{value!r} is not a date written YYYY-MM-DD", ctx, param)
+    raise BadValue(not_a_date(value, "YYYY-MM-DD"), ctx, param)
 
 
 def _lang() -> str:

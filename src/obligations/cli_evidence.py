@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
-from obligations.cli_options import keep_existing, not_blank
+from obligations.cli_options import BadValue, keep_existing, not_blank
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -65,7 +65,7 @@ def _check_tz(tz: str) -> str:
         check_timezone(tz)
     except InputError as err:
         message = getattr(err, "message", None)
-        raise click.BadParameter(message(_lang()) if callable(message) else str(err)) from err
+        raise BadValue(message(_lang()) if callable(message) else str(err), None, None) from err
     return tz
 
 
@@ -82,8 +82,8 @@ def _as_of_callback(_ctx: click.Context, _param: click.Parameter, value: str | N
     try:
         stamp, date_only = parse_timestamp(value, tz)
     except ValueError as err:
-        raise click.BadParameter(
-            _say(f"無法識別的時間「{value}」", f"not a date or time: {value!r}")
+        raise BadValue(
+            _say(f"無法識別的時間「{value}」", f"not a date or time: {value!r}"), _ctx, _param
         ) from err
     return stamp.end_of("day") if date_only else stamp
 
@@ -96,7 +96,7 @@ def _date_callback(_ctx: click.Context, _param: click.Parameter, value: str | No
     try:
         stamp, _ = parse_timestamp(value, DEFAULT_TZ)
     except ValueError as err:
-        raise click.BadParameter(_say(f"無法識別的日期「{value}」", f"not a date: {value!r}")) from err
+        raise BadValue(_say(f"無法識別的日期「{value}」", f"not a date: {value!r}"), _ctx, _param) from err
     return stamp.date()
 
 

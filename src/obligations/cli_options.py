@@ -40,21 +40,64 @@ calendar_option = click.option(
 
 
 def year_problem(value: str, year: int) -> str | None:
-    """Why a date given on the command line cannot be used, or None."""
+    """Why a date given on the command line cannot be used, or None (in the user's language)."""
     if FIRST_YEAR <= year <= LAST_YEAR:
         return None
-    return f"{value!r}: the year must be between {FIRST_YEAR} and {LAST_YEAR}"
+    if _current_lang() == "en":
+        return f"{value!r}: the year must be between {FIRST_YEAR} and {LAST_YEAR}"
+    return f"「{value}」：年份須在 {FIRST_YEAR} 至 {LAST_YEAR} 之間"
+
+
+def not_a_date(value: str, forms: str = "2026-10-31") -> str:
+    """The message for a date the user mistyped, in the user's language: the commonest usage error
+    of an office, so not left in click's English."""
+    if _current_lang() == "en":
+        return f"{value!r} is not a date written {forms}"
+    return f"「{value}」不是日期；請寫成 {forms} 的形式"
+
+
+class BadValue(click.BadParameter):
+    """click's BadParameter, its "Invalid value for …" in Chinese too (click's own "Error:" and
+    "Usage:" lines stay as click writes them)."""
+
+    def __init__(self, message: str, ctx: click.Context | None, param: click.Parameter | None) -> None:
+        super().__init__(message, ctx, param)
+        self.lang = _current_lang()  # shown after the command's context has closed
+
+    def format_message(self) -> str:
+        if self.lang == "en" or self.param is None:
+            return super().format_message()
+        name = self.param.get_error_hint(self.ctx) if self.ctx is not None else self.param.name
+        return f"選項 {name} 的值無效：{self.message}"
 
 
 class DateTimeInRange(click.DateTime):
     """``click.DateTime`` for dates from FIRST_YEAR to LAST_YEAR."""
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        moment = super().convert(value, param, ctx)
+        try:
+            moment = super().convert(value, param, ctx)
+        except click.BadParameter:
+            examples = [_example(f) for f in self.formats]
+            forms = (" or " if _current_lang() == "en" else " 或 ").join(examples)
+            raise BadValue(not_a_date(str(value), forms), ctx, param) from None
         problem = year_problem(str(value), moment.year)
         if problem is not None:
-            self.fail(problem, param, ctx)
+            raise BadValue(problem, ctx, param)
         return moment
+
+
+def _example(form: str) -> str:
+    """A strptime format as a date a person would type: %Y-%m-%d %H:%M is 2026-10-31 14:30."""
+    for code, sample in (("%Y", "2026"), ("%m", "10"), ("%d", "31"), ("%H", "14"), ("%M", "30")):
+        form = form.replace(code, sample)
+    return form
+
+
+def _current_lang() -> str:
+    ctx = click.get_current_context(silent=True)
+    obj = ctx.find_root().obj if ctx is not None else None
+    return str(getattr(obj, "lang", None) or "zh")
 
 
 def keep_existing(path: str, force: bool, lang: str) -> None:
