@@ -1096,3 +1096,17 @@ def test_an_event_due_after_the_data_does_not_stop_a_range_before_it() -> None:
         occurrences(spec, dt.date(last, 12, 1), dt.date(last + 1, 1, 31), events=[request])
     assert caught.value.year == last + 1
     assert f"needed for [Q1], event '收到政府信息公開申請' of {last}-12-09" in caught.value.hint
+
+
+def test_a_working_day_lead_from_a_year_without_data_stops_only_the_ranges_it_can_reach() -> None:
+    # 提前1個工作日 before each week: the week of 4 January counts back from a year without data,
+    # so its date is unknown, but it cannot be before the last working day of December. A range
+    # ending weeks before is listed; a range reaching the end of December stops, as it must.
+    last = LAST_COVERED.year
+    spec = compile_text("[L3] 每周 提前1個工作日 公布 停水計劃 by 住建局\n", "l.obl").spec
+    assert spec is not None
+    early = spec.occurrences(dt.date(last, 11, 30), dt.date(last, 12, 6))
+    assert [o.due_date.month for o in early] == [12] and early[0].due_date.weekday() < 5
+    with pytest.raises(CalendarDataError) as caught:
+        spec.occurrences(dt.date(last, 12, 1), dt.date(last, 12, 31))
+    assert caught.value.year == last + 1

@@ -233,7 +233,7 @@ def expand_within_data(
     For looking ahead, where nothing is due yet (pending items, the next due dates): a year
     without data shortens how far a duty is listed and is never guessed, but does not stop the
     others. A duty whose dates reach such a year is expanded again up to the end of the year
-    before it, then 31 days shorter while a rolled or counted deadline still reaches into it
+    before it, then a week shorter at a time while a rolled or counted deadline still reaches into it
     (docs/calendar.md). Returns the series, in ``expand``'s order, and the first error met
     (None when no duty was cut short).
     """
@@ -260,7 +260,7 @@ def expand_within_data(
                         # found it. It is returned, not raised: neither is ever shown.
                         first_error = err.with_traceback(None)
                         first_error.__context__ = None
-                    stop = min(stop - dt.timedelta(days=31), dt.date(err.year - 1, 12, 31))
+                    stop = min(stop - dt.timedelta(days=7), dt.date(err.year - 1, 12, 31))
     return out, first_error
 
 
@@ -556,6 +556,7 @@ _MONTHS_PER_PERIOD = {Every.MONTH: 1, Every.QUARTER: 3, Every.HALF_YEAR: 6, Ever
 # No break of days off lasts 30 days (the longest since 2004 is 10): how far back a period's due
 # date can be rolled from, so the engine knows which periods can land in the range.
 _ROLL_SLACK = 30
+_UNKNOWN_DAYS_MAX = 3_660  # a bound's count back through years without data stops after ten years
 _BIWEEK_EPOCH = dt.date(2001, 1, 1)  # a Monday; used only when a spec gives no date at all
 _FAR = 10**7  # beyond any ordinal: an open end of a window
 
@@ -754,6 +755,24 @@ class _Days:
     def hours_after(self, at: pendulum.DateTime, hours: int) -> pendulum.DateTime:
         # In UTC, so a clock change inside the limit cannot stretch or shrink it.
         return at.in_timezone("UTC").add(hours=hours).in_timezone(self.tz)
+
+    def earliest_before(self, anchor: int, lead: Lag) -> int:
+        """The earliest day a lead of working days counted back from day ``anchor`` can reach,
+        whatever the holidays of a year without data turn out to be: its days count as days off,
+        which takes the count furthest back. A bound that guesses nothing, to leave out a period
+        whose due date cannot fall in the range (a January anchor while January has no data)."""
+        day = dt.date.fromordinal(anchor)
+        one = dt.timedelta(days=1)
+        for _ in range(lead.amount):
+            day -= one
+            for _ in range(_UNKNOWN_DAYS_MAX):
+                try:
+                    if self.cal.is_working_day(day):
+                        break
+                except CalendarDataError:
+                    pass  # unknown: a day off, for the bound
+                day -= one
+        return day.toordinal()
 
     def before(self, at: pendulum.DateTime, lead: Lag) -> pendulum.DateTime:
         """``at`` minus a lead time (提前): hours exactly, days and longer on the calendar."""
@@ -973,6 +992,8 @@ class _Engine:
             try:
                 due = self._period_due(rule, start, end)
             except CalendarDataError as exc:
+                if self._after_range(rule, start, end):
+                    continue  # its lead reaches back from a year without data, but not into the range
                 raise _located(exc, f"period {_day_text(start)}..{_day_text(end)}") from None
             day = due.due.toordinal()
             if lo <= day <= hi:
@@ -1033,6 +1054,14 @@ class _Engine:
             out_days.append(day)
         dues = tuple(map(end_of.__getitem__, out_days))
         return DueSeries(ob, agency, rule.rule, dues, tuple(out_days), tuple(out_starts), tuple(out_ends))
+
+    def _after_range(self, rule: _PeriodRule, start: int, end: int) -> bool:
+        """Whether a lead of working days surely ends after the range, whatever the holidays of the
+        year it reaches back from (``_Days.earliest_before``)."""
+        lead = rule.lead
+        if lead is None or lead.unit is not Unit.WORKING_DAY:
+            return False
+        return self.days.earliest_before(rule.anchor(start, end), lead) > self.hi
 
     def _period_due(self, rule: _PeriodRule, start: int, end: int) -> _Due:
         dl = rule.deadline
