@@ -45,7 +45,7 @@ from obligations.extract import Registry, extract_text, load_registry
 from obligations.model import Obligation, Spec, schedule_to_dict
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT.parent / "shared" / "seeds" / "000_0ca0f610db5f85cb.txt"
+SEED = ROOT / "tests" / "data" / "shared" / "seeds" / "000_0ca0f610db5f85cb.txt"  # a copy of ../shared
 BUNDLED = ROOT / "specs" / "haimen-2017" / "haimen-2017.obl"
 REGISTRY = ROOT / "specs" / "haimen-2017" / "agencies.obl"
 

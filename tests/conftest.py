@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+SHARED = ROOT / "tests" / "data" / "shared"  # a copy of ../shared: a clone anywhere runs every test
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -22,9 +22,14 @@ from obligations.model import Count, Event, Obligation, Once, Periodic, Realtime
 from obligations.syntax import Every, Role, Unit
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT.parent / "shared" / "seeds" / "000_0ca0f610db5f85cb.txt"
+SEED = ROOT / "tests" / "data" / "shared" / "seeds" / "000_0ca0f610db5f85cb.txt"
 UK_SOURCE = (
-    ROOT.parent / "shared" / "reference" / "F02_en_uk_transparency_code_smaller_authorities_2015_excerpts.txt"
+    ROOT
+    / "tests"
+    / "data"
+    / "shared"
+    / "reference"
+    / "F02_en_uk_transparency_code_smaller_authorities_2015_excerpts.txt"
 )
 HAIMEN = ROOT / "specs" / "haimen-2017" / "haimen-2017.obl"
 AGENCIES = ROOT / "specs" / "haimen-2017" / "agencies.obl"

@@ -22,7 +22,7 @@ from obligations.diagnostics import render_all
 from obligations.extract import extract_text, load_extractor
 from obligations.model import Obligation, Spec, schedule_to_dict
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+SHARED = Path(__file__).resolve().parent / "data" / "shared"
 SEED = SHARED / "seeds" / "000_0ca0f610db5f85cb.txt"
 
 

@@ -22,7 +22,7 @@ from obligations.extract import extract_catalogue
 from obligations.extract_catalogue import catalogue_timing, is_catalogue
 from obligations.model import Obligation, Spec, schedule_to_dict
 
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
+REFERENCE = Path(__file__).resolve().parent / "data" / "shared" / "reference"
 
 
 def _reference(prefix: str) -> Path:
@@ -371,7 +371,7 @@ def test_catalogue_with_an_agency_registry(tmp_path: Path) -> None:
 
 def test_is_catalogue() -> None:
     assert is_catalogue(_reference("D07").read_text(encoding="utf-8"))
-    seed = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_0ca0f610db5f85cb.txt"
+    seed = Path(__file__).resolve().parent / "data" / "shared" / "seeds" / "000_0ca0f610db5f85cb.txt"
     assert not is_catalogue(seed.read_text(encoding="utf-8"))
 
 
