@@ -528,3 +528,14 @@ def test_holidays_from_obligations_toml() -> None:
     code, out, _ = run("calendar", "--year", "2031", lang="en")
     assert code == 0
     assert out.endswith("years covered: 2004–2026 (bundled), 2030–2031 (holidays/h.csv)\n")
+
+
+def test_a_lead_time_shows_its_time_of_day() -> None:
+    # 提前1個工作日 is due at 00:00 of the day shown: a publication at 10:00 that day is late, so
+    # the table, the CSV and the calendar say the time, as for a limit in hours.
+    Path("lead.obl").write_text("[L3] 每周 提前1個工作日 公布 停水計劃 by 住建局\n", encoding="utf-8")
+    code, out, _ = run("due", "lead.obl", "--today", "2026-11-18")
+    assert code == 0 and "2026-11-20 周五 00:00" in out
+    code, out, _ = run("due", "lead.obl", "--today", "2026-11-18", "--format", "csv")
+    row = out.splitlines()[1].split(",")
+    assert (row[7], row[10]) == ("2026-11-20T00:00:00+08:00", "true")

@@ -144,7 +144,9 @@ _TIMED: dict[int, tuple[object, bool]] = {}
 
 
 def is_timed(ob: Obligation) -> bool:
-    """True when the deadline is an instant counted in hours (事件…後5小時內, 提前48小時)."""
+    """True when the deadline is an instant, not the end of a day: counted in hours (事件…後5小時內,
+    提前48小時), or a lead time of days (提前1個工作日), which is due at 00:00 of the day it names,
+    so that a publication later that day is late and the time must show."""
     schedule = ob.schedule
     known = _TIMED.get(id(schedule))
     if known is not None and known[0] is schedule:
@@ -164,6 +166,8 @@ def _timed(schedule: Any) -> bool:
         lags = [schedule.lag, schedule.lead]
     elif isinstance(schedule, Periodic):
         lags = [schedule.lead, schedule.deadline.lag if schedule.deadline else None]
+    if getattr(schedule, "lead", None) is not None:
+        return True
     # Enum values, not members: obligations.syntax (where the enums live) is not loaded on a cache hit.
     return any(lag is not None and lag.unit.value == "hour" for lag in lags)
 
