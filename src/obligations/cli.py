@@ -153,12 +153,15 @@ def _specs(results: Sequence[CompileResult]) -> list[Spec]:
     show_default=True,
     help="table, json or csv (or a format a plugin adds).",
 )
+@click.option(
+    "--bom", is_flag=True, help="CSV: start with a UTF-8 BOM so Excel and WPS read Chinese correctly."
+)
 @click.pass_obj
-def list_cmd(obj: Context, specs: tuple[str, ...], fmt: str) -> None:
+def list_cmd(obj: Context, specs: tuple[str, ...], fmt: str, bom: bool) -> None:
     """List the obligations of SPEC files or directories."""
     results = _compile(obj.lang, specs)
     obligations = [ob for spec in _specs(results) for ob in spec.obligations]
-    emit("obligations", obligations, obj.lang, fmt)
+    emit("obligations", obligations, obj.lang, fmt, bom=bom)
 
 
 def emit(kind: str, payload: Any, lang: str, fmt: str, *, bom: bool = False, **extra: Any) -> None:

@@ -104,7 +104,7 @@ def _tabular(output: Output, fmt: str) -> str:
     if kind == "obligations":
         from obligations import report
 
-        return report.render_obligations(payload, fmt, lang)
+        return report.render_obligations(payload, fmt, lang, bom=output.bom)
     if kind == "occurrences":
         from obligations import render_due
 

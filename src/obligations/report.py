@@ -33,7 +33,7 @@ def obligation_row(ob: Obligation, lang: str) -> list[str]:
     ]
 
 
-def render_obligations(obligations: Sequence[Obligation], fmt: str, lang: str) -> str:
+def render_obligations(obligations: Sequence[Obligation], fmt: str, lang: str, bom: bool = False) -> str:
     if fmt == "json":
         return json.dumps([ob.to_dict() for ob in obligations], ensure_ascii=False, indent=2) + "\n"
     rows = [obligation_row(ob, lang) for ob in obligations]
@@ -45,6 +45,7 @@ def render_obligations(obligations: Sequence[Obligation], fmt: str, lang: str) -
                 [*r, ob.source.quote, ob.source.file, str(ob.source.line)]
                 for r, ob in zip(rows, obligations, strict=True)
             ],
+            bom=bom,
         )
     return table(headers, rows)
 
