@@ -52,9 +52,9 @@ def test_list_csv(spec: Path) -> None:
     assert code == 0
     assert out.splitlines()[0] == "id,schedule,action,subject,agencies,section,quote,file,line"
     zh = CliRunner().invoke(main, ["--lang", "zh", "list", "--format", "csv", str(spec)])
-    assert (
-        zh.stdout.splitlines()[0] == "編號,時間,動作,事項,責任單位,章節,原文,文件,行"
-    )  # no English among them
+    assert zh.stdout.splitlines()[0] == "編號,時間,動作,事項,責任單位,章節,原文,文件,行"  # all Chinese
+    excel = CliRunner().invoke(main, ["--lang", "zh", "list", "--format", "csv", "--bom", str(spec)])
+    assert excel.stdout_bytes.startswith("\ufeff編號,".encode())  # Excel reads UTF-8 only with a BOM
 
 
 def test_lint_clean_exits_zero(spec: Path) -> None:
