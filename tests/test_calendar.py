@@ -154,7 +154,7 @@ def test_day_info_explains() -> None:
     made_up = CAL.day_info(date(2026, 9, 20))
     assert (made_up.kind, made_up.name, made_up.working) == (DayKind.MAKEUP_WORKDAY, "國慶節調休上班", True)
     assert made_up.describe() == (
-        "2026-09-20 週日：國慶節調休上班，工作日"
+        "2026-09-20 周日：國慶節調休上班，工作日"
         "（國務院辦公廳關於2026年部分節假日安排的通知 國辦發明電〔2025〕7號）"
     )
     plain = CAL.day_info(date(2026, 10, 11))

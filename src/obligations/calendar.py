@@ -103,18 +103,18 @@ class DayInfo(AttrsRepr):
         return self.kind in (DayKind.WEEKDAY, DayKind.MAKEUP_WORKDAY)
 
     def describe(self, lang: str = "zh") -> str:
-        """One line, e.g. ``2026-09-20 週日：國慶節調休上班，工作日（國務院辦公廳關於…）``."""
+        """One line, e.g. ``2026-09-20 周日：國慶節調休上班，工作日（國務院辦公廳關於…）``."""
         if lang == "en":
             return self._describe_en()
         what = {
             DayKind.WEEKDAY: "工作日",
-            DayKind.WEEKEND: "週末休息日",
+            DayKind.WEEKEND: "周末休息日",
             DayKind.HOLIDAY: f"{self.name}放假",
             DayKind.MAKEUP_WORKDAY: f"{self.name}，工作日",
         }[self.kind]
         mark = "（推定）" if self.estimated else ""
         tail = f"（{self.notice}）" if self.notice else ""
-        return f"{self.day.isoformat()} 週{_WEEKDAYS_ZH[self.day.weekday()]}：{what}{mark}{tail}"
+        return f"{self.day.isoformat()} 周{_WEEKDAYS_ZH[self.day.weekday()]}：{what}{mark}{tail}"
 
     def _describe_en(self) -> str:
         what = {
