@@ -342,3 +342,20 @@ def test_an_events_file_drives_the_on_request_clock(tmp_path: Path) -> None:
         ("A1", "2026-11-19"),
     ]
     assert all(isinstance(r, EventRecord) for r in loaded.records)
+
+
+def test_json_lines_rows_a_fuzzer_found(tmp_path: Path) -> None:
+    # Nested deeper than json goes (RecursionError), a line separator inside a string (which
+    # str.splitlines took for a line end, splitting the row), an offset no zone has (ValueError).
+    deep = "[" * 1000 + "]" * 1000
+    inside = json.dumps({"event": "會議\u2028延期", "occurred_at": "2026-10-09 14:30"}, ensure_ascii=False)
+    path = tmp_path / "e.jsonl"
+    path.write_text(f"{deep}\n{inside}\n", encoding="utf-8")
+    loaded = load_events(path, SHANGHAI)
+    assert [(r.row, r.code) for r in loaded.rejected] == [(1, "not-json")]
+    assert [(r.row, r.event) for r in loaded.records] == [(2, "會議\u2028延期")]
+    for offset in ("+99:00", "+24:00", "+08:60", "+15:00"):
+        with pytest.raises(RowError) as caught:
+            parse_timestamp(f"2026-10-09T14:30{offset}", SHANGHAI)
+        assert caught.value.code == "no-such-time"
+    assert parse_timestamp("2026-10-09T14:30+14:00", SHANGHAI) == at("2026-10-09T08:30:00")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -76,3 +77,37 @@ def test_cli_never_shows_a_traceback(tmp_path: Path, text: str) -> None:
         assert result.exit_code in (0, 1, 3), result.output
         assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit)
         assert "Traceback" not in result.output
+
+
+# Inputs a fuzzer found (session 4): each ended in a traceback, or read silently wrong.
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("時區：" + "/".join(["A"] * 400) + "\n每月 公布 x by 財政局\n", "E204"),  # RecursionError
+        ("引用 \x00\n", "E301"),  # a NUL byte in an include path: ValueError
+        ("標題：x\r每月 公布 x by 財政局\n", "E101"),  # old Mac line ends: read as one line, no duty
+        ("# 註釋\r每月 公布 x by 財政局\r", "E101"),  # ... even where it starts in a comment
+    ],
+)
+def test_inputs_a_fuzzer_found_are_diagnostics(text: str, code: str) -> None:
+    result = compile_text(text, "f.obl")
+    assert code in [d.code for d in result.diagnostics]
+    render_all(result.diagnostics, result.sources, "zh")  # and they render
+
+
+def test_a_chinese_numeral_after_by_day_is_that_day() -> None:
+    result = compile_text('monthly by day 十五 publish "x" by 財政局\n', "f.obl")
+    assert result.spec is not None
+    assert result.spec.obligations[0].to_dict()["schedule"]["deadline"] == {
+        "kind": "day_of_period",
+        "day": 15,
+    }
+
+
+def test_fmt_in_english_keeps_a_month_that_does_not_exist() -> None:
+    from obligations.fmt import format_source
+
+    # 13月 is E202 when compiled; fmt keeps it as written instead of failing with an IndexError
+    assert format_source("每年 13月1日前 公布 x by 財政局\n", "f.obl", keywords="en") == (
+        "yearly 13月1日前 公布 x by 財政局\n"
+    )

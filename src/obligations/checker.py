@@ -183,7 +183,9 @@ class _Checker:
 
         try:
             ZoneInfo(name)
-        except (KeyError, ValueError, OSError):  # ZoneInfoNotFoundError is a KeyError
+        # ZoneInfoNotFoundError is a KeyError; a name of hundreds of parts (A/A/…) goes as deep
+        # in the import machinery, which gives up with RecursionError: not a zone either
+        except (KeyError, ValueError, OSError, RecursionError):
             self.error("E204", span, value=name)
 
     def header_date(self) -> dt.date | None:

@@ -64,7 +64,15 @@ class _Loader:
     loaded: set[Path] = attrs.field(factory=set)
 
     def load(self, path: Path, stack: tuple[Path, ...], via: Span | None) -> None:
-        resolved = path.resolve()
+        try:
+            resolved = path.resolve()
+        except (OSError, ValueError) as err:  # a NUL byte in an include path, or a path too long
+            reason = str(err) or type(err).__name__
+            code = "E301" if via else "E303"
+            self.diagnostics.append(
+                Diagnostic(code, via, {"path": repr(str(path)), "reason": reason, "reason_zh": reason})
+            )
+            return
         if resolved in stack:
             chain = " → ".join(_display(p) for p in (*stack[stack.index(resolved) :], resolved))
             self.diagnostics.append(Diagnostic("E302", via, {"cycle": chain}))

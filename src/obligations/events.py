@@ -226,13 +226,19 @@ def _csv_fields(header: list[str | None], cells: list[str]) -> Mapping[str, obje
 
 
 def _json_rows(text: str) -> Iterator[_Row]:
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Lines end at "\n" only: str.splitlines() would also break at U+2028 and U+0085, which JSON
+    # holds unescaped inside strings, and split one row in two.
+    for number, line in enumerate(text.split("\n"), start=1):
+        line = line.removesuffix("\r")
         if not line.strip():
             continue
         try:
             value = json.loads(line)
         except json.JSONDecodeError as exc:
             yield number, RowError("not-json", f"not JSON ({exc.msg})", f"不是 JSON（{exc.msg}）"), line
+            continue
+        except RecursionError:  # nested deeper than the decoder goes: not an events row either
+            yield number, RowError("not-json", "not JSON (nested too deep)", "不是 JSON（嵌套過深）"), line
             continue
         if not isinstance(value, dict):
             yield number, RowError("not-object", "not a JSON object", "不是 JSON 對象"), line
@@ -320,13 +326,25 @@ def parse_timestamp(text: str, tz: str | dt.tzinfo) -> pendulum.DateTime:
     if g["zone"] is None:
         return wall_instant(naive, zone)
     offset = _offset(g["zone"])
+    if offset is None:
+        written = text.strip()
+        raise RowError(
+            "no-such-time",
+            f"no such UTC offset in {written!r} (from -12:00 to +14:00, minutes under 60)",
+            f"「{written}」的時區偏移不存在（應在 -12:00 至 +14:00 之間，分鐘小於 60）",
+        )
     return pendulum.instance(naive.replace(tzinfo=dt.timezone(offset))).in_timezone(zone)
 
 
-def _offset(zone: str) -> dt.timedelta:
+def _offset(zone: str) -> dt.timedelta | None:
+    """The offset ``Z``, ``+08:00``, ``-0530`` or ``+08`` says; None for one no zone has (over
+    +14:00 or under -12:00, or 60 minutes or more), as evidence files read them."""
     if zone.upper() == "Z":
         return dt.timedelta(0)
     sign = -1 if zone[0] == "-" else 1
     digits = zone[1:].replace(":", "")
     hours, minutes = int(digits[:2]), int(digits[2:] or 0)
-    return sign * dt.timedelta(hours=hours, minutes=minutes)
+    offset = sign * dt.timedelta(hours=hours, minutes=minutes)
+    if minutes >= 60 or not -dt.timedelta(hours=12) <= offset <= dt.timedelta(hours=14):
+        return None
+    return offset

@@ -166,8 +166,10 @@ class Formatter:
         return f"{d.year:04d}-{d.month:02d}-{d.day:02d}"
 
     def month_day(self, month: int, day: int) -> str:
-        if self.english:
+        if self.english and 1 <= month <= 12:
             return f"{day} {EN_MONTHS[month - 1].capitalize()}"
+        # A month that does not exist (13月, an E202 the compiler reports) has no English name:
+        # it keeps its Chinese form, which reads back as written
         return f"{month}月{day}日前"
 
     # timing ------------------------------------------------------------------------------------
@@ -189,13 +191,14 @@ class Formatter:
             case syn.DayOfPeriod(day=day, month=None):
                 return f"by day {day}" if self.english else f"{day}日前"
             case syn.DayOfPeriod(day=day, month=month) if month is not None:
-                return f"by {self.month_day(month, day)}" if self.english else self.month_day(month, day)
+                said = self.month_day(month, day)
+                return f"by {said}" if self.english and not said.endswith("前") else said
             case syn.WeekdayOfPeriod(weekday=w):
                 return f"on {_EN_WEEKDAYS[w - 1]}" if self.english else f"周{_ZH_WEEKDAYS[w - 1]}"
             case syn.NextPeriodDay(day=day, month=None):
                 return f"by day {day} of next month" if self.english else f"次月 {day}日前"
             case syn.NextPeriodDay(day=day, month=month) if month is not None:
-                if self.english:
+                if self.english and 1 <= month <= 12:
                     return f"by {self.month_day(month, day)} of next year"
                 return f"次年 {self.month_day(month, day)}"
             case syn.AfterPeriod(lag=lag):

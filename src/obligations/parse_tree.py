@@ -109,7 +109,7 @@ def parse(text: str, file: str = "<string>") -> tuple[SpecFile, list[Diagnostic]
 # lexer would take them as part of a name (財政局 followed by U+200B is another agency, looking
 # the same), so each line holding one outside a comment is an E101 of its own. A lone surrogate
 # (text decoded with surrogateescape by a caller) is one anywhere: no UTF-8 output can hold it.
-_INVISIBLE = "[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ud800-\udfff]"
+_INVISIBLE = "[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ud800-\udfff]|\r(?!\n)"
 
 
 def _invisible_characters(text: str, file: str) -> list[tuple[Diagnostic, int]]:
@@ -126,7 +126,9 @@ def _invisible_characters(text: str, file: str) -> list[tuple[Diagnostic, int]]:
         begin = text.rfind("\n", 0, pos) + 1
         line = text.count("\n", 0, pos) + 1
         before = text[begin:pos]
-        lone = "\ud800" <= match.group() <= "\udfff"  # half a character: never text, wherever it is
+        # half a character, or a line end of old Macs (a file of them would read as one line, its
+        # duties as one comment): never text, wherever it is
+        lone = "\ud800" <= match.group() <= "\udfff" or match.group() == "\r"
         hidden = "#" in before or "＃" in before or before.lstrip().startswith((">", "＞"))
         if line == last_line or (hidden and not lone):
             continue  # a comment, or a quote of the source text (copied as it is, and never a name)
@@ -291,6 +293,12 @@ def _describe_char(ch: str) -> dict[str, str]:
 
 
 def _char_hint(ch: str) -> dict[str, str]:
+    if ch == "\r":
+        return {
+            "hint_en": "a carriage return without a line feed (old Mac line ends): save the file with "
+            "ordinary line ends (Windows CRLF or Unix LF)",
+            "hint_zh": "單獨的回車符（舊式 Mac 換行）：請以普通換行（Windows CRLF 或 Unix LF）另存文件",
+        }
     if not ch.isprintable() or ch.isspace():
         return {
             "hint_en": "replace it with an ordinary space (or delete it); it often comes from copying out of "

@@ -525,7 +525,10 @@ class SyntaxBuilder:
         return Periodic(period, None, c[1], None, self._span(c))
 
     def day_of_period(self, c: list[Any]) -> DayOfPeriod:
-        return DayOfPeriod(_digits(str(c[-1]))[0], None, self._span(c))
+        # 8日前 (DAY_BEFORE), or the NUM after "by day", which may be a Chinese numeral (十五)
+        text = str(c[-1])
+        digits = _digits(text)
+        return DayOfPeriod(digits[0] if digits else parse_numeral(text), None, self._span(c))
 
     def month_day_of_period(self, c: list[Any]) -> DayOfPeriod:
         month, day = self._month_day(str(c[0]))
