@@ -1110,3 +1110,9 @@ def test_a_working_day_lead_from_a_year_without_data_stops_only_the_ranges_it_ca
     with pytest.raises(CalendarDataError) as caught:
         spec.occurrences(dt.date(last, 12, 1), dt.date(last, 12, 31))
     assert caught.value.year == last + 1
+    # looking ahead lists every week whose date is known: up to the last Friday before that week
+    found, missing = expand_within_data(spec, dt.date(last, 11, 30), dt.date(last + 1, 3, 31))
+    assert missing is not None and missing.year == last + 1
+    [series] = found
+    known = [d for d in spec.occurrences(dt.date(last, 11, 30), dt.date(last, 12, 27))]
+    assert [dt.date.fromordinal(d) for d in series.due_days] == [o.due_date for o in known]

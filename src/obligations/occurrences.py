@@ -233,7 +233,8 @@ def expand_within_data(
     For looking ahead, where nothing is due yet (pending items, the next due dates): a year
     without data shortens how far a duty is listed and is never guessed, but does not stop the
     others. A duty whose dates reach such a year is expanded again up to the end of the year
-    before it, then a week shorter at a time while a rolled or counted deadline still reaches into it
+    before it, then a day shorter at a time for a week, then a week at a time, while a rolled or
+    counted deadline still reaches into it
     (docs/calendar.md). Returns the series, in ``expand``'s order, and the first error met
     (None when no duty was cut short).
     """
@@ -244,7 +245,7 @@ def expand_within_data(
     first_error: CalendarDataError | None = None
     with collector.paused():
         for ob in sorted(spec.obligations, key=_id_of):
-            stop = end
+            stop, tries = end, 0
             while stop >= start:
                 engine = engines.get(stop)
                 if engine is None:  # one engine per distinct end: the duties cut short share one
@@ -260,7 +261,11 @@ def expand_within_data(
                         # found it. It is returned, not raised: neither is ever shown.
                         first_error = err.with_traceback(None)
                         first_error.__context__ = None
-                    stop = min(stop - dt.timedelta(days=7), dt.date(err.year - 1, 12, 31))
+                    # a day shorter for the last week of the data (a lead due on 25 December
+                    # survives a week of 4 January that needs the next year), then a week
+                    shorter = dt.timedelta(days=1 if 0 < tries <= 7 else 7)
+                    stop = min(stop - shorter, dt.date(err.year - 1, 12, 31))
+                    tries += 1
     return out, first_error
 
 
