@@ -22,6 +22,7 @@ import attrs
 
 from obligations.findings import CheckResult, Finding, Status
 from obligations.model import Event
+from obligations.walltime import elapsed
 
 if TYPE_CHECKING:
     import pendulum
@@ -247,16 +248,8 @@ def _lateness_us(finding: Finding) -> int | None:
         due = _due_of(finding)
         if due is None or not finding.evidence:
             return None
-        lateness = _between(due, min(r.published_at for r in finding.evidence))
+        lateness = elapsed(due, min(r.published_at for r in finding.evidence))
     return _us(lateness)
-
-
-def _between(earlier: dt.datetime, later: dt.datetime) -> dt.timedelta:
-    """``later - earlier`` as a plain timedelta of real time (a clock change counts as lived),
-    from POSIX timestamps rounded to the microsecond they hold: pendulum's subtraction builds an
-    Interval, 50 µs each, and a large report makes a million of them."""
-    stamp = dt.datetime.timestamp
-    return dt.timedelta(microseconds=round((stamp(later) - stamp(earlier)) * 1_000_000))
 
 
 def _us(delta: dt.timedelta) -> int:
@@ -274,7 +267,7 @@ def overdue_days(finding: Finding, as_of: dt.datetime) -> float | None:
     due = _due_of(finding)
     if due is None or as_of <= due:
         return None
-    return _round1(_us(_between(due, as_of)), _DAY_US)
+    return _round1(_us(elapsed(due, as_of)), _DAY_US)
 
 
 def _round1(num: int, den: int) -> float:
@@ -292,7 +285,7 @@ def _vetoes(findings: Iterable[Finding], as_of: pendulum.DateTime, rules: GradeR
         if not any(f.status is rule.status for rule in rules.vetoes):
             continue
         kind: DutyKind = "on_request" if is_on_request(f) else "proactive"
-        overdue = _between(due, as_of)
+        overdue = elapsed(due, as_of)
         for rule in rules.vetoes:
             if f.status is not rule.status or rule.duty not in (kind, "any"):
                 continue

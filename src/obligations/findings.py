@@ -25,6 +25,7 @@ from obligations import collector, script
 from obligations.evidence import _timezone, _unchecked
 from obligations.evidence import wall_time as _wall
 from obligations.lazy import BuiltOnAccess
+from obligations.walltime import elapsed
 
 if TYPE_CHECKING:
     import pendulum
@@ -368,16 +369,6 @@ class _Series:
 
 
 _new_finding = _unchecked(Finding)  # Finding(*every field): there is nothing to check
-_minus = dt.datetime.__sub__  # a plain timedelta; pendulum's subtraction builds an Interval
-
-
-def _elapsed(later: dt.datetime, earlier: dt.datetime) -> dt.timedelta:
-    """``later - earlier`` as lived. Python subtracts two times that share one tzinfo as wall
-    times, so across a clock change (Europe/London, 25 October) an hour would be lost or gained:
-    both are taken to UTC first."""
-    return _minus(later.astimezone(dt.UTC), earlier.astimezone(dt.UTC))
-
-
 _US = 1_000_000
 _DAY_US = 86_400 * _US
 
@@ -822,7 +813,7 @@ class _Matcher:
         ended = min(slot.series.dues[slot.k], self.as_of)
         updates = sorted(r.published_at for r in map(self.rows.record, evidence))
         marks = [begun, *(u for u in updates if u <= ended), ended]
-        longest = max(_elapsed(b, a) for a, b in itertools.pairwise(marks))
+        longest = max(elapsed(a, b) for a, b in itertools.pairwise(marks))
         return longest // dt.timedelta(microseconds=1) if longest > allowed else None
 
     # -- findings, when asked for ------------------------------------------------------------------
@@ -837,7 +828,7 @@ class _Matcher:
                 return _new_finding(status, ob_id, occ.agency, occ, (), occ.due, None, "")
             if status is _LATE:
                 need = occ.min_count if occ.obligation.schedule.kind == "count" else 1
-                lateness = _elapsed(evidence[need - 1].published_at, occ.due)
+                lateness = elapsed(occ.due, evidence[need - 1].published_at)
                 return Finding(status, ob_id, occ.agency, occ, evidence, occ.due, lateness, entry.detail)
             return Finding(status, ob_id, occ.agency, occ, evidence, occ.due, detail=entry.detail)
         if isinstance(entry, int):  # a duplicate (``_duplicates``)

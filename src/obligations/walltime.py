@@ -29,3 +29,18 @@ def wall_instant(
         naive.microsecond,
         tz=zone,
     )
+
+
+_minus = dt.datetime.__sub__  # a plain timedelta; pendulum's subtraction builds an Interval (50 µs)
+_offset = dt.datetime.utcoffset
+
+
+def elapsed(earlier: dt.datetime, later: dt.datetime) -> dt.timedelta:
+    """``later - earlier`` as lived, exactly, for aware times. Python subtracts two times that share
+    one tzinfo as wall times, so across a clock change (Europe/London, 25 October) an hour would be
+    lost or gained: the difference of their offsets puts it back. Lateness, gaps and overdue days
+    are all measured with it; a large report measures a million."""
+    delta = _minus(later, earlier)
+    if later.tzinfo is earlier.tzinfo:
+        delta -= _offset(later) - _offset(earlier)  # type: ignore[operator]  # aware: never None
+    return delta
