@@ -53,3 +53,18 @@ def test_every_input_reads_a_wall_time_alike(case: tuple[str, dt.datetime]) -> N
     builder = _RowBuilder("x.xlsx", zone, pendulum.datetime(2030, 1, 1, tz="UTC"), 1000)
     stamp = builder.timestamp(2, moment, "yyyy-mm-dd hh:mm:ss")
     assert isinstance(stamp, tuple) and same(stamp[0], expected)
+
+
+def test_elapsed_is_real_time_across_clock_changes() -> None:
+    # Python subtracts two times sharing a tzinfo as wall times; elapsed must not: it equals
+    # pendulum's own (slower) subtraction, around both London changes of 2026 and across zones.
+    from obligations.walltime import elapsed
+
+    tz = "Europe/London"
+    points = [pendulum.datetime(2026, 3, 29, h, tz=tz) for h in (0, 1, 3, 4)]
+    points += [pendulum.datetime(2026, 10, 25, h, m, tz=tz) for h in (0, 1, 2) for m in (0, 30)]
+    points.append(pendulum.datetime(2026, 10, 25, 12, 0, 0, 999999, tz="Asia/Shanghai"))
+    for a in points:
+        for b in points:
+            assert elapsed(a, b) == (b - a).as_timedelta()
+    assert elapsed(points[4], points[8]) == dt.timedelta(hours=3)  # 00:00 BST to 02:00 GMT
