@@ -205,15 +205,11 @@ def _known_agency(spec: Spec, agency: str) -> None:
 
 def _agency_rows(spec: Spec, agency: str) -> Callable[[str], bool]:
     """Whether a report row (an agency, or joint agencies joined by 、) is ``agency``'s, by any
-    of its names in either script."""
-    from obligations import script
+    of its names in either script: as ``due --agency`` decides it."""
+    from obligations.cli_due import AgencyFilter
 
-    def key(name: str) -> str:
-        declared = spec.agency(name)
-        return script.key(declared.name if declared else name)
-
-    wanted = key(agency)
-    return lambda row: any(key(part) == wanted for part in row.split("、"))
+    keep = AgencyFilter(agency, [spec])
+    return lambda row: keep.label(spec, row)
 
 
 def _input_failure(err: InputError) -> NoReturn:

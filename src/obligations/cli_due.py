@@ -266,6 +266,10 @@ class AgencyFilter:
             self._same(spec, ref.name) for spec in specs for ob in spec.obligations for ref in ob.agencies
         )
 
+    def label(self, spec: Spec, label: str) -> bool:
+        """Whether an occurrence's agency label (joint agencies joined by 、) names it."""
+        return any(self._same(spec, part) for part in label.split("、"))
+
     def _same(self, spec: Spec, name: str) -> bool:
         declared = self._declared.get(id(spec))
         if declared is not None:
