@@ -140,10 +140,5 @@ def write_whole(path: str, text: str, lang: str) -> None:
 def not_blank(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """A filter such as ``--agency ""`` names nothing: a usage error, not "every agency"."""
     if value is not None and not value.strip():
-        raise click.BadParameter("must not be empty" if _lang(ctx) == "en" else "不能為空")
+        raise click.BadParameter("must not be empty" if _current_lang() == "en" else "不能為空")
     return value
-
-
-def _lang(ctx: click.Context) -> str:
-    obj = ctx.find_root().obj
-    return str(getattr(obj, "lang", "zh"))
