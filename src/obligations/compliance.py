@@ -276,6 +276,11 @@ def _round1(num: int, den: int) -> float:
     return tenths / 10
 
 
+def _veto_order(hit: VetoHit) -> tuple[Any, ...]:
+    """Vetoes are listed by due, then obligation, agency and rule (a row's, and the total's)."""
+    return (hit.due, hit.obligation, hit.agency, hit.rule)
+
+
 def _vetoes(findings: Iterable[Finding], as_of: pendulum.DateTime, rules: GradeRules) -> list[VetoHit]:
     hits: list[VetoHit] = []
     for f in findings:
@@ -291,7 +296,7 @@ def _vetoes(findings: Iterable[Finding], as_of: pendulum.DateTime, rules: GradeR
                 continue
             if overdue > dt.timedelta(days=rule.older_than_days):
                 hits.append(VetoHit(rule.code, f.obligation, f.agency, due, _round1(_us(overdue), _DAY_US)))
-    hits.sort(key=lambda h: (h.due, h.obligation, h.agency, h.rule))
+    hits.sort(key=_veto_order)
     return hits
 
 
@@ -367,7 +372,7 @@ def compliance(
             by_agency.setdefault(f.agency, []).append(f)
     counted = [f for fs in by_agency.values() for f in fs]
     rows = tuple(_row(a, False, by_agency[a], result.as_of, rules) for a in sorted(by_agency))
-    every = sorted((h for r in rows for h in r.vetoes), key=lambda h: (h.due, h.obligation, h.agency, h.rule))
+    every = sorted((h for r in rows for h in r.vetoes), key=_veto_order)
     return Compliance(
         agencies=rows,
         total=_row("", True, counted, result.as_of, rules, every),
