@@ -168,23 +168,13 @@ def no_holiday_data(lang: str, err: CalendarDataError, cal: HolidayCalendar, est
     """A year without holiday data: say which, what is covered, and how to supply it (exit 3).
 
     Every command that computes due dates (due, calendar, check, report) says it so."""
-    import re
-
     covered = years_text(cal.years())
     year = err.year
-    needed = re.search(r"needed for \[([^\]]+)\]", err.hint)  # the engine names the duty
-    who = f" [{needed.group(1)}]" if needed else ""
-    # ... and the event or period that needed the year (occurrences._located)
-    event = re.search(r"event '(.+?)' of (\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})", err.hint)
-    period = re.search(r"period (\S+?)\.\.(\S+?):", err.hint)
+    who = f" [{err.obligation}]" if err.obligation else ""  # the engine names the duty
+    where_en, where_zh = err.where  # ... and the period or event that needed the year
     where = ""
-    if event:
-        name, day, clock = event.groups()
-        where = f"event {name} of {day} {clock}; " if lang == "en" else f"事件「{name}」{day} {clock}；"
-    elif period:
-        where = (
-            f"period {period[1]} to {period[2]}; " if lang == "en" else f"期間 {period[1]} 至 {period[2]}；"
-        )
+    if where_en:
+        where = f"{where_en}; " if lang == "en" else f"{where_zh}；"
     if lang == "en":
         message = (
             f"no holiday data for {year}, so due dates{who} in {year} cannot be computed "

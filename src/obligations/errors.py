@@ -35,14 +35,18 @@ class SpecError(ObligationsError):
 class CalendarDataError(ObligationsError):
     """A date computation needed a year the calendar has no data for (never guessed)."""
 
-    def __init__(self, year: int, calendar: str, hint: str) -> None:
+    def __init__(
+        self, year: int, calendar: str, hint: str, obligation: str = "", where: tuple[str, str] = ("", "")
+    ) -> None:
         self.year = year
         self.calendar = calendar
         self.hint = hint
+        self.obligation = obligation  # the id of the duty that needed the year, when known
+        self.where = where  # the period or event that needed it, in English and Chinese, when known
         super().__init__(f"calendar {calendar!r} has no holiday data for {year}: {hint}")
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.year, self.calendar, self.hint))
+        return (type(self), (self.year, self.calendar, self.hint, self.obligation, self.where))
 
 
 #: The years a date may have anywhere (command line, API, events files): the calendar counts limits

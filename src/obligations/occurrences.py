@@ -999,7 +999,7 @@ class _Engine:
             except CalendarDataError as exc:
                 if self._after_range(rule, start, end):
                     continue  # its lead reaches back from a year without data, but not into the range
-                raise _located(exc, f"period {_day_text(start)}..{_day_text(end)}") from None
+                raise _period_needed(exc, start, end) from None
             day = due.due.toordinal()
             if lo <= day <= hi:
                 starts.append(start)
@@ -1144,7 +1144,7 @@ class _Engine:
                     # Counted forward from the event into a year after the range: due in that
                     # year at the earliest, so not in the range, whatever the holidays will be.
                     continue
-                raise _located(exc, f"event {rec.event!r} of {rec.occurred_at}") from None
+                raise _event_needed(exc, rec) from None
             day = due.due.toordinal()
             if self._in_range(day):
                 triggers.append(rec)
@@ -1232,14 +1232,28 @@ class _Located(CalendarDataError):
     """A CalendarDataError whose hint starts with where the year was needed (a period, an event)."""
 
 
-def _located(exc: CalendarDataError, where: str) -> _Located:
-    return _Located(exc.year, exc.calendar, f"{where}: {exc.hint}")
+def _located(exc: CalendarDataError, hint: str, where_en: str, where_zh: str) -> _Located:
+    """``exc`` with where the year was needed: at the start of its hint, and as ``where``."""
+    return _Located(exc.year, exc.calendar, f"{hint}: {exc.hint}", where=(where_en, where_zh))
+
+
+def _period_needed(exc: CalendarDataError, start: int, end: int) -> _Located:
+    first, last = _day_text(start), _day_text(end)
+    return _located(exc, f"period {first}..{last}", f"period {first} to {last}", f"期間 {first} 至 {last}")
+
+
+def _event_needed(exc: CalendarDataError, rec: EventRecord) -> _Located:
+    name, at = rec.event, rec.occurred_at.strftime("%Y-%m-%d %H:%M")
+    return _located(
+        exc, f"event {name!r} of {rec.occurred_at}", f"event {name} of {at}", f"事件「{name}」{at}"
+    )
 
 
 def _needed_for(exc: CalendarDataError, ob_id: str) -> CalendarDataError:
     """The error as the caller sees it: ``needed for [M], period …: <how to supply the year>``."""
     joint = ", " if isinstance(exc, _Located) else ": "
-    return CalendarDataError(exc.year, exc.calendar, f"needed for [{ob_id}]{joint}{exc.hint}")
+    hint = f"needed for [{ob_id}]{joint}{exc.hint}"
+    return CalendarDataError(exc.year, exc.calendar, hint, obligation=ob_id, where=exc.where)
 
 
 def _copy(occ: Occurrence, ob: Obligation, agency: str) -> Occurrence:
